@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Map access: single elements and whole-map key listings. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/bpf.h>
+#include <node_api.h>
+
+#include "rfm_native.h"
+
+/* mapUpdate(fd, key, value[, flags]) */
+static napi_value map_update(napi_env env, napi_callback_info info)
+{
+	size_t argc = 4;
+	napi_value argv[4];
+	int32_t fd;
+	uint32_t flags = BPF_ANY;
+	void *k, *v;
+	size_t kl, vl;
+	napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+	if (argc < 3 || rfm_arg_i32(env, argv[0], &fd) || rfm_arg_bytes(env, argv[1], &k, &kl) ||
+	    rfm_arg_bytes(env, argv[2], &v, &vl) || (argc > 3 && rfm_arg_u32(env, argv[3], &flags)))
+		return rfm_throw_type(env, "mapUpdate(fd, key, value[, flags])");
+	if (bpf_map_update_elem(fd, k, v, flags) < 0)
+		return rfm_throw_errno(env, errno, "map update");
+	return rfm_undefined(env);
+}
+
+/* mapLookup(fd, key, valueSize) -> Buffer | null. Per-CPU maps: valueSize = nCPU * round8(size). */
+static napi_value map_lookup(napi_env env, napi_callback_info info)
+{
+	size_t argc = 3;
+	napi_value argv[3], out;
+	int32_t fd;
+	uint32_t size;
+	void *k, *buf;
+	size_t kl;
+	napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+	if (argc < 3 || rfm_arg_i32(env, argv[0], &fd) || rfm_arg_bytes(env, argv[1], &k, &kl) ||
+	    rfm_arg_u32(env, argv[2], &size) || size == 0)
+		return rfm_throw_type(env, "mapLookup(fd, key, valueSize)");
+	napi_create_buffer(env, size, &buf, &out);
+	if (bpf_map_lookup_elem(fd, k, buf) < 0) {
+		if (errno == ENOENT) {
+			napi_value n;
+			napi_get_null(env, &n);
+			return n;
+		}
+		return rfm_throw_errno(env, errno, "map lookup");
+	}
+	return out;
+}
+
+/* mapDelete(fd, key) -> boolean (false when absent) */
+static napi_value map_delete(napi_env env, napi_callback_info info)
+{
+	size_t argc = 2;
+	napi_value argv[2], r;
+	int32_t fd;
+	void *k;
+	size_t kl;
+	napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+	if (argc < 2 || rfm_arg_i32(env, argv[0], &fd) || rfm_arg_bytes(env, argv[1], &k, &kl))
+		return rfm_throw_type(env, "mapDelete(fd, key)");
+	int ok = bpf_map_delete_elem(fd, k) == 0;
+	if (!ok && errno != ENOENT)
+		return rfm_throw_errno(env, errno, "map delete");
+	napi_get_boolean(env, ok, &r);
+	return r;
+}
+
+/*
+ * mapKeys(fd, keySize, maxKeys) -> Buffer of concatenated keys. One native
+ * call walks the whole map, so a scrape costs one crossing, not one per key.
+ */
+static napi_value map_keys(napi_env env, napi_callback_info info)
+{
+	size_t argc = 3;
+	napi_value argv[3], out;
+	int32_t fd;
+	uint32_t ks, max;
+	napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+	if (argc < 3 || rfm_arg_i32(env, argv[0], &fd) || rfm_arg_u32(env, argv[1], &ks) ||
+	    rfm_arg_u32(env, argv[2], &max) || ks == 0 || ks > 256)
+		return rfm_throw_type(env, "mapKeys(fd, keySize, maxKeys)");
+	unsigned char *keys = malloc((size_t)ks * (max ? max : 1));
+	if (!keys)
+		return rfm_throw_errno(env, ENOMEM, "map keys");
+	uint32_t n = 0;
+	void *prev = NULL;
+	while (n < max) {
+		int err = bpf_map_get_next_key(fd, prev, keys + (size_t)n * ks);
+		if (err < 0) {
+			if (errno == ENOENT)
+				break;
+			free(keys);
+			return rfm_throw_errno(env, errno, "map next key");
+		}
+		prev = keys + (size_t)n * ks;
+		n++;
+	}
+	void *data;
+	napi_create_buffer_copy(env, (size_t)n * ks, keys, &data, &out);
+	free(keys);
+	return out;
+}
+
+/* mapInfo(fd) -> { type, keySize, valueSize, maxEntries, id, name } */
+static napi_value map_info(napi_env env, napi_callback_info info)
+{
+	size_t argc = 1;
+	napi_value argv[1], o, s;
+	int32_t fd;
+	struct bpf_map_info mi;
+	uint32_t len = sizeof(mi);
+	napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+	if (argc < 1 || rfm_arg_i32(env, argv[0], &fd))
+		return rfm_throw_type(env, "mapInfo(fd)");
+	memset(&mi, 0, sizeof(mi));
+	if (bpf_obj_get_info_by_fd(fd, &mi, &len) < 0)
+		return rfm_throw_errno(env, errno, "map info");
+	napi_create_object(env, &o);
+	napi_set_named_property(env, o, "type", rfm_u32(env, mi.type));
+	napi_set_named_property(env, o, "keySize", rfm_u32(env, mi.key_size));
+	napi_set_named_property(env, o, "valueSize", rfm_u32(env, mi.value_size));
+	napi_set_named_property(env, o, "maxEntries", rfm_u32(env, mi.max_entries));
+	napi_set_named_property(env, o, "id", rfm_u32(env, mi.id));
+	napi_create_string_utf8(env, mi.name, NAPI_AUTO_LENGTH, &s);
+	napi_set_named_property(env, o, "name", s);
+	return o;
+}
+
+void rfm_register_maps(napi_env env, napi_value exports)
+{
+	RFM_EXPORT("mapUpdate", map_update);
+	RFM_EXPORT("mapLookup", map_lookup);
+	RFM_EXPORT("mapDelete", map_delete);
+	RFM_EXPORT("mapKeys", map_keys);
+	RFM_EXPORT("mapInfo", map_info);
+}

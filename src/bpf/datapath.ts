@@ -1,0 +1,97 @@
+// The loaded kernel side of the agent: one BPF object with its two programs
+// and maps, sized from the config. Attaching to interfaces is the watcher's job.
+import { loadAddon, type NativeAddon, type ObjectHandle } from "./addon.js";
+import { packagePath } from "../paths.js";
+import {
+  MAP_CONFIG, MAP_CPU, MAP_EVENTS, MAP_IFACE_STATS, PROG_EGRESS, PROG_INGRESS, encodeConfig, decodeConfig, CONFIG_SIZE,
+  IFACE_KEY_SIZE, DIR_INGRESS, DIR_EGRESS, FAMILY_OTHER, FAMILY_IPV4, FAMILY_IPV6,
+} from "./layout.js";
+
+export const BPF_OBJECT_PATH = packagePath("dist", "bpf", "rfm_tc.o");
+
+export interface DatapathOptions {
+  objectPath?: string;
+  ringBufSize: number;
+  ifaceStatsSize: number;
+  sampleRate: number;
+  wakeupBatch: number;
+  /** bpffs directory where the interface counters are pinned and reused. */
+  pinPath?: string;
+}
+
+export class Datapath {
+  readonly ingressFd: number;
+  readonly egressFd: number;
+  readonly configFd: number;
+  readonly ifaceStatsFd: number;
+  readonly cpuFd: number;
+  readonly eventsFd: number;
+  private handle: ObjectHandle | undefined;
+
+  private constructor(private readonly addon: NativeAddon, handle: ObjectHandle) {
+    this.handle = handle;
+    this.ingressFd = addon.programFd(handle, PROG_INGRESS);
+    this.egressFd = addon.programFd(handle, PROG_EGRESS);
+    this.configFd = addon.mapFd(handle, MAP_CONFIG);
+    this.ifaceStatsFd = addon.mapFd(handle, MAP_IFACE_STATS);
+    this.cpuFd = addon.mapFd(handle, MAP_CPU);
+    this.eventsFd = addon.mapFd(handle, MAP_EVENTS);
+  }
+
+  /** Loads the object into the kernel (the verifier runs here) and writes the runtime config. */
+  static open(opts: DatapathOptions): Datapath {
+    const addon = loadAddon();
+    const handle = addon.objectOpen(opts.objectPath ?? BPF_OBJECT_PATH, {
+      maxEntries: { [MAP_EVENTS]: opts.ringBufSize, [MAP_IFACE_STATS]: opts.ifaceStatsSize },
+      ...(opts.pinPath ? { pinPath: opts.pinPath, pinMaps: [MAP_IFACE_STATS] } : {}),
+    });
+    const dp = new Datapath(addon, handle);
+    try {
+      dp.setConfig(opts.sampleRate, opts.wakeupBatch);
+    } catch (e) {
+      dp.close();
+      throw e;
+    }
+    return dp;
+  }
+
+  /** Rewrites sample rate and wakeup batch in the running programs, no reload. */
+  setConfig(sampleRate: number, wakeupBatch: number): void {
+    this.addon.mapUpdate(this.configFd, new Uint8Array(4), encodeConfig(sampleRate, wakeupBatch));
+  }
+
+  readConfig(): { sampleRate: number; wakeupBatch: number } {
+    const b = this.addon.mapLookup(this.configFd, new Uint8Array(4), CONFIG_SIZE);
+    if (!b) throw new Error("rfm_config map has no entry 0");
+    return decodeConfig(b);
+  }
+
+  /** Drops an interface's counters (it went away): every direction and family. */
+  deleteIfaceCounters(ifindex: number): void {
+    const key = new Uint8Array(IFACE_KEY_SIZE);
+    new DataView(key.buffer).setUint32(0, ifindex, true);
+    for (const dir of [DIR_INGRESS, DIR_EGRESS]) {
+      for (const family of [FAMILY_OTHER, FAMILY_IPV4, FAMILY_IPV6]) {
+        key[4] = dir;
+        key[5] = family;
+        this.addon.mapDelete(this.ifaceStatsFd, key);
+      }
+    }
+  }
+
+  close(): void {
+    if (this.handle) this.addon.objectClose(this.handle);
+    this.handle = undefined;
+  }
+}
+
+/** Loads the object into the kernel and unloads it: the verifier's verdict. */
+export function verifyObject(path: string = BPF_OBJECT_PATH): { programs: string[] } {
+  const addon = loadAddon();
+  const h = addon.objectOpen(path, {});
+  try {
+    return { programs: addon.programNames(h) };
+  } finally {
+    addon.objectClose(h);
+  }
+}

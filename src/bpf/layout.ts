@@ -1,0 +1,64 @@
+// Byte layouts shared with the kernel side (bpf/rfm_common.h). Every offset
+// here must match the C structs; test/bpf/layout.test.ts checks them against
+// the object's BTF-sized maps.
+
+export const PROG_INGRESS = "rfm_tc_ingress";
+export const PROG_EGRESS = "rfm_tc_egress";
+
+export const MAP_CONFIG = "rfm_config";
+export const MAP_IFACE_STATS = "rfm_iface_stats";
+export const MAP_CPU = "rfm_cpu";
+export const MAP_EVENTS = "rfm_events";
+
+/** struct rfm_config */
+export const CONFIG_SIZE = 16;
+/** struct rfm_iface_key / rfm_iface_value */
+export const IFACE_KEY_SIZE = 8;
+export const IFACE_VALUE_SIZE = 16;
+/** struct rfm_cpu_state */
+export const CPU_STATE_SIZE = 40;
+/** struct rfm_flow_event */
+export const EVENT_SIZE = 64;
+
+export const DIR_INGRESS = 0;
+export const DIR_EGRESS = 1;
+export const FAMILY_OTHER = 0;
+export const FAMILY_IPV4 = 4;
+export const FAMILY_IPV6 = 6;
+
+export function encodeConfig(sampleRate: number, wakeupBatch: number): Uint8Array {
+  const b = new Uint8Array(CONFIG_SIZE);
+  const v = new DataView(b.buffer);
+  v.setUint32(0, sampleRate, true);
+  v.setUint32(4, wakeupBatch, true);
+  return b;
+}
+
+export function decodeConfig(b: Uint8Array): { sampleRate: number; wakeupBatch: number } {
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  return { sampleRate: v.getUint32(0, true), wakeupBatch: v.getUint32(4, true) };
+}
+
+/** Offsets inside struct rfm_flow_event. */
+export const EV = {
+  tstamp: 0,
+  ifindex: 8,
+  dir: 12,
+  proto: 13,
+  segs: 14,
+  src: 16,
+  dst: 32,
+  sport: 48,
+  dport: 50,
+  len: 52,
+  l2Len: 56,
+  family: 57,
+  flags: 58,
+  sampleRate: 60,
+} as const;
+
+export const EV_FLAG_FRAGMENT = 0x1;
+export const EV_FLAG_TRUNCATED = 0x2;
+
+/** Offsets inside struct rfm_cpu_state (per CPU). */
+export const CPU = { ringDrops: 0, submits: 8, ifaceErrors: 16, gsoHdrErrors: 24 } as const;

@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// `rfm` command line. Usage errors (unknown command or flag, bad argument
+// count) print the usage and exit 2; operational failures exit 1.
+import { Command, CommanderError } from "commander";
+import { agentCommand } from "./agent.js";
+import { configCommand } from "./config.js";
+import { doctorCommand } from "./doctor.js";
+import { versionCommand } from "./version.js";
+import { VERSION } from "../version.js";
+
+export function buildProgram(): Command {
+  const program = new Command("rfm")
+    .description("network flow telemetry for Linux routers and hosts")
+    .version(VERSION, "-V, --version", "print the version and exit")
+    .showHelpAfterError()
+    .showSuggestionAfterError()
+    .enablePositionalOptions()
+    .addHelpText(
+      "after",
+      `
+Examples:
+  rfm agent -c /etc/rfm/rfm.toml   run the agent
+  rfm config check rfm.toml        validate a configuration file
+  rfm doctor                       check that this host can run the agent`,
+    );
+  program.addCommand(agentCommand());
+  program.addCommand(configCommand());
+  program.addCommand(doctorCommand());
+  program.addCommand(versionCommand());
+  applyExitCodes(program);
+  return program;
+}
+
+/** Every (sub)command throws instead of exiting, so main() picks the code. */
+function applyExitCodes(cmd: Command): void {
+  cmd.exitOverride();
+  for (const sub of cmd.commands) applyExitCodes(sub);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version") return 0;
+      return 2;
+    }
+    process.stderr.write(`rfm: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}
+
+const code = await main(process.argv.slice(2));
+process.exit(code);

@@ -1,0 +1,9 @@
+// The config module's public surface.
+
+export { DEFAULT_CONFIG_PATH, loadConfigFile, parseConfig, type LoadedConfig } from "./load.js";
+export { ConfigError, formatIssue, type ConfigIssue } from "./issues.js";
+export { formatDuration, parseDuration } from "./duration.js";
+export { effectiveIfaceStatsSize } from "./iface-stats.js";
+export { matchInterface } from "./match-interface.js";
+export { configSchema } from "./schema/config.js";
+export type { AgentConfig, BpfConfig, CollectorConfig, Config, PrometheusConfig } from "./schema/config.js";

@@ -1,0 +1,25 @@
+// [agent]: the interfaces to watch plus one sub-table per subsystem. A new
+// subsystem is a schema file next to this one and one line in the table below.
+
+import { z } from "zod";
+import { expected, table } from "../fields.js";
+import { anchoredPattern, patternProblem } from "../interface-patterns.js";
+import { bpfSchema } from "./bpf.js";
+import { collectorSchema } from "./collector.js";
+import { prometheusSchema } from "./prometheus.js";
+
+const interfacePattern = z.string({ error: expected("a regular expression string") }).superRefine((pattern, ctx) => {
+  const problem = patternProblem(pattern);
+  if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem, input: pattern });
+});
+
+const interfaces = z
+  .array(interfacePattern, { error: expected('a list of regular expressions like ["eth0", "en.+"]') })
+  .min(1, { error: "must list at least one interface pattern" });
+
+export const agentSchema = table({
+  interfaces,
+  bpf: bpfSchema.prefault({}),
+  collector: collectorSchema.prefault({}),
+  prometheus: prometheusSchema.prefault({}),
+}).transform((agent) => ({ ...agent, interfacePatterns: agent.interfaces.map(anchoredPattern) }));

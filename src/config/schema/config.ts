@@ -1,0 +1,16 @@
+// The whole config file. Everything lives under [agent] so that other rfm
+// components can get their own top-level tables later.
+
+import type { z } from "zod";
+import { table } from "../fields.js";
+import { agentSchema } from "./agent.js";
+
+export const configSchema = table({
+  agent: agentSchema,
+});
+
+export type Config = z.output<typeof configSchema>;
+export type AgentConfig = Config["agent"];
+export type BpfConfig = AgentConfig["bpf"];
+export type CollectorConfig = AgentConfig["collector"];
+export type PrometheusConfig = AgentConfig["prometheus"];

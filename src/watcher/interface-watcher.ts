@@ -1,0 +1,215 @@
+// Keeps the datapath attached to exactly the links that match the configured
+// patterns: an initial rtnetlink dump, then RTM_NEWLINK/RTM_DELLINK as links
+// come, change name and go. Failed attaches retry with backoff.
+import { loadAddon, isBpfError, type NetlinkHandle } from "../bpf/addon.js";
+import { parseNetlink, ARPHRD_ETHER, ARPHRD_LOOPBACK, type LinkMessage } from "../netlink/messages.js";
+import type { ErrorCounters } from "../metrics/errors.js";
+import { log } from "../log/logger.js";
+
+export interface WatcherOptions {
+  /** The configured patterns (source text and compiled, whole-name anchored). */
+  patterns: { source: string; re: RegExp }[];
+  attach(ifindex: number, netnsPath: string): void;
+  detach(ifindex: number, netnsPath: string): void;
+  /** A link went away: drop whatever was kept for it (counters). */
+  removed?(ifindex: number, netnsPath: string): void;
+  errors: ErrorCounters;
+  /** Network namespace to watch, as a path like /run/netns/NAME; "" = the agent's own. */
+  netnsPath?: string;
+  minRetryMs?: number;
+  maxRetryMs?: number;
+}
+
+interface LinkState {
+  name: string;
+  linkType: number;
+  attached: boolean;
+  unsuitableWarned: boolean;
+  retryDelayMs: number;
+  retryTimer?: NodeJS.Timeout;
+}
+
+const VANISHED = new Set(["ENODEV", "ENXIO", "ENOENT"]);
+
+export class InterfaceWatcher {
+  private readonly addon = loadAddon();
+  private readonly links = new Map<number, LinkState>();
+  private readonly netnsPath: string;
+  private nl: NetlinkHandle | undefined;
+  private dumpSeq = 0;
+  private dumpSeen: Set<number> | undefined;
+  private firstDump: { resolve: () => void; reject: (e: Error) => void } | undefined;
+  private stopped = false;
+
+  constructor(private readonly opts: WatcherOptions) {
+    this.netnsPath = opts.netnsPath ?? "";
+  }
+
+  /** Opens the subscription and resolves once the initial dump has been applied. */
+  start(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.firstDump = { resolve, reject };
+      try {
+        this.nl = this.addon.netlinkOpen(this.netnsPath, (batch, errno) => this.onBatch(batch, errno));
+        this.requestDump();
+      } catch (e) {
+        this.firstDump = undefined;
+        reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    });
+  }
+
+  /** Names of the links currently attached. */
+  attachedLinks(): { ifindex: number; name: string }[] {
+    return [...this.links.entries()].filter(([, s]) => s.attached).map(([ifindex, s]) => ({ ifindex, name: s.name }));
+  }
+
+  nameOf(ifindex: number): string | undefined {
+    return this.links.get(ifindex)?.name;
+  }
+
+  /** Stops watching and detaches every link. */
+  stop(): void {
+    this.stopped = true;
+    if (this.nl) this.addon.netlinkClose(this.nl);
+    this.nl = undefined;
+    for (const [ifindex, s] of this.links) {
+      if (s.retryTimer) clearTimeout(s.retryTimer);
+      if (s.attached) this.safeDetach(ifindex, s);
+    }
+    this.links.clear();
+  }
+
+  private requestDump(): void {
+    if (!this.nl) return;
+    this.dumpSeen = new Set();
+    this.dumpSeq = this.addon.netlinkDumpLinks(this.nl);
+  }
+
+  private onBatch(batch: Buffer | null, errno: number): void {
+    if (this.stopped) return;
+    if (batch) {
+      for (const item of parseNetlink(batch)) {
+        if (item.type === "link") this.onLink(item.link);
+        else if (item.type === "done" && item.seq === this.dumpSeq) this.onDumpDone();
+        else if (item.type === "error" && item.errno !== 0) {
+          this.opts.errors.inc("netlink");
+          log.warn("netlink error answer", { errno: item.errno, seq: item.seq });
+          if (item.seq === this.dumpSeq) this.onDumpDone();
+        } else if (item.type === "bad") {
+          this.opts.errors.inc("netlink");
+          log.warn("netlink message did not parse", { reason: item.reason });
+        }
+      }
+    }
+    if (errno) {
+      // ENOBUFS: the kernel dropped events; a fresh dump puts us back in step.
+      this.opts.errors.inc("netlink");
+      log.warn("netlink receive failed, resynchronising with a link dump", { errno });
+      try {
+        this.requestDump();
+      } catch (e) {
+        log.warn("netlink dump request failed", { error: (e as Error).message });
+      }
+    }
+  }
+
+  private onDumpDone(): void {
+    const seen = this.dumpSeen;
+    this.dumpSeen = undefined;
+    if (seen) {
+      // Links we knew that the dump no longer lists went away unnoticed.
+      for (const ifindex of [...this.links.keys()]) if (!seen.has(ifindex)) this.onGone(ifindex);
+    }
+    if (this.firstDump) {
+      const names = [...this.links.values()].map((s) => s.name);
+      for (const p of this.opts.patterns) {
+        if (!names.some((n) => p.re.test(n))) log.warn("interface pattern matches no link yet", { pattern: p.source, netns: this.netnsPath || undefined });
+      }
+      const done = this.firstDump;
+      this.firstDump = undefined;
+      done.resolve();
+    }
+  }
+
+  private matches(name: string): boolean {
+    return this.opts.patterns.some((p) => p.re.test(name));
+  }
+
+  private onLink(link: LinkMessage): void {
+    if (link.kind === "del") {
+      this.onGone(link.ifindex);
+      return;
+    }
+    this.dumpSeen?.add(link.ifindex);
+    let s = this.links.get(link.ifindex);
+    if (!s) {
+      s = { name: link.name, linkType: link.linkType, attached: false, unsuitableWarned: false, retryDelayMs: 0 };
+      this.links.set(link.ifindex, s);
+    }
+    s.name = link.name;
+    s.linkType = link.linkType;
+    if (!this.matches(link.name)) {
+      // Renamed out of the patterns.
+      if (s.retryTimer) clearTimeout(s.retryTimer);
+      s.retryTimer = undefined;
+      if (s.attached) this.safeDetach(link.ifindex, s);
+      return;
+    }
+    if (link.linkType !== ARPHRD_ETHER && link.linkType !== ARPHRD_LOOPBACK) {
+      if (!s.unsuitableWarned) {
+        log.warn("skipping interface without an Ethernet header", { ifname: link.name, link_type: link.linkType, kind: link.infoKind });
+        s.unsuitableWarned = true;
+      }
+      return;
+    }
+    if (!s.attached && !s.retryTimer) this.tryAttach(link.ifindex);
+  }
+
+  private onGone(ifindex: number): void {
+    const s = this.links.get(ifindex);
+    if (!s) return;
+    this.links.delete(ifindex);
+    if (s.retryTimer) clearTimeout(s.retryTimer);
+    if (s.attached) {
+      this.safeDetach(ifindex, s);
+      log.info("detached from removed interface", { ifname: s.name, ifindex });
+    }
+    this.opts.removed?.(ifindex, this.netnsPath);
+  }
+
+  private tryAttach(ifindex: number): void {
+    const s = this.links.get(ifindex);
+    if (!s || this.stopped) return;
+    s.retryTimer = undefined;
+    try {
+      this.opts.attach(ifindex, this.netnsPath);
+      s.attached = true;
+      s.retryDelayMs = 0;
+      log.info("attached", { ifname: s.name, ifindex, netns: this.netnsPath || undefined });
+    } catch (e) {
+      if (isBpfError(e) && VANISHED.has(e.code)) {
+        log.warn("interface vanished during attach", { ifname: s.name, ifindex });
+        this.links.delete(ifindex);
+        return;
+      }
+      this.opts.errors.inc("attach");
+      const min = this.opts.minRetryMs ?? 100;
+      const max = this.opts.maxRetryMs ?? 30_000;
+      s.retryDelayMs = s.retryDelayMs ? Math.min(s.retryDelayMs * 2, max) : min;
+      log.warn("attach failed, will retry", { ifname: s.name, ifindex, error: (e as Error).message, retry_ms: s.retryDelayMs });
+      s.retryTimer = setTimeout(() => this.tryAttach(ifindex), s.retryDelayMs);
+      s.retryTimer.unref();
+    }
+  }
+
+  private safeDetach(ifindex: number, s: LinkState): void {
+    s.attached = false;
+    try {
+      this.opts.detach(ifindex, this.netnsPath);
+    } catch (e) {
+      this.opts.errors.inc("attach");
+      log.warn("detach failed", { ifname: s.name, ifindex, error: (e as Error).message });
+    }
+  }
+}

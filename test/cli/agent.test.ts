@@ -1,0 +1,70 @@
+// `rfm agent` lifecycle: it loads the real BPF object into the kernel, keeps it
+// loaded while running, unloads it and exits 0 on SIGTERM/SIGINT; without the
+// capabilities it exits 1 naming them.
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, execFileSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CLI, collect, runCli, waitForStderr } from "./run-cli.js";
+import { requirePrivileges } from "../harness/privileges.js";
+
+function config(extra = ""): string {
+  const dir = mkdtempSync(join(tmpdir(), "rfm-agent-"));
+  const p = join(dir, "rfm.toml");
+  writeFileSync(p, `[agent]\ninterfaces = ["rfmt-none-[0-9]+"]\n${extra}`);
+  return p;
+}
+
+/** Programs of ours the kernel holds, by id (bpftool sees every loaded program). */
+function loadedRfmPrograms(): number[] {
+  const progs = JSON.parse(execFileSync("bpftool", ["-j", "prog", "show"], { encoding: "utf8" })) as { id: number; name?: string }[];
+  return progs.filter((p) => p.name === "rfm_tc_ingress" || p.name === "rfm_tc_egress").map((p) => p.id);
+}
+
+describe("rfm agent", () => {
+  for (const sig of ["SIGTERM", "SIGINT"] as const) {
+    test(`loads the BPF programs and exits 0 on ${sig}, unloading them`, async (t) => {
+      if (!requirePrivileges(t)) return;
+      const before = new Set(loadedRfmPrograms());
+      const child = spawn(process.execPath, [CLI, "agent", "-c", config("[agent.bpf]\nsample_rate = 7\n")], { stdio: ["ignore", "pipe", "pipe"] });
+      const done = collect(child, 20_000);
+      const log = await waitForStderr(child, /agent started/);
+      assert.match(log, /sample_rate=7/);
+      const during = loadedRfmPrograms().filter((id) => !before.has(id));
+      assert.equal(during.length, 2, `expected our ingress and egress programs loaded, saw ids ${during.join(",")}`);
+      child.kill(sig);
+      const r = await done;
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /agent stopping/);
+      const after = loadedRfmPrograms();
+      for (const id of during) assert.ok(!after.includes(id), `program ${id} still loaded after exit`);
+    });
+  }
+
+  test("a bad config stops the start with every error, exit 1", async () => {
+    const r = await runCli(["agent", "-c", config("[agent.bpf]\nsample_rate = 0\nring_buf_size = 12345\n")]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /agent\.bpf\.sample_rate/);
+    assert.match(r.stderr, /agent\.bpf\.ring_buf_size/);
+  });
+
+  test("a missing config file is named, exit 1", async () => {
+    const r = await runCli(["agent", "-c", "/nonexistent/rfm.toml"]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /\/nonexistent\/rfm\.toml/);
+  });
+
+  test("without CAP_BPF and CAP_SYS_ADMIN it names what is missing and exits 1", async (t) => {
+    if (!requirePrivileges(t)) return;
+    // capsh hands what follows `--` to bash; `-c 'exec "$0" "$@"'` runs node itself
+    // with the capabilities dropped from the bounding set (and so from root's effective set).
+    const r = await runCli(["agent", "-c", config()], {
+      wrap: ["capsh", "--drop=cap_bpf,cap_sys_admin,cap_perfmon", "--", "-c", 'exec "$0" "$@"'],
+    });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /missing capabilities .*CAP_BPF/);
+    assert.match(r.stderr, /CAP_PERFMON/);
+  });
+});

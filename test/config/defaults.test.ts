@@ -1,0 +1,39 @@
+import { describe, test } from "node:test";
+import * as assert from "node:assert/strict";
+import { load, SOURCE, withAgent } from "./expect-config.js";
+
+describe("a minimal config ([agent] with interfaces only)", () => {
+  const loaded = load(withAgent());
+
+  test("gets the documented [agent.bpf] defaults", () => {
+    assert.deepEqual(loaded.config.agent.bpf, {
+      sample_rate: 100,
+      ring_buf_size: 262144,
+      wakeup_batch: 64,
+      iface_stats_size: 0,
+      adaptive_sampling: false,
+      max_sample_rate: 1000,
+      pin_path: "",
+    });
+  });
+
+  test("gets the documented [agent.collector] defaults, durations in milliseconds", () => {
+    assert.deepEqual(loaded.config.agent.collector, { max_flows: 65536, eviction_timeout: 30_000, active_timeout: 60_000 });
+  });
+
+  test("gets the documented [agent.prometheus] defaults", () => {
+    assert.deepEqual(loaded.config.agent.prometheus, { host: "::1", port: 9669 });
+  });
+
+  test("keeps the raw interface patterns next to their compiled form", () => {
+    assert.deepEqual(loaded.config.agent.interfaces, ["eth0"]);
+    assert.equal(loaded.config.agent.interfacePatterns.length, 1);
+    assert.ok(loaded.config.agent.interfacePatterns[0]?.test("eth0"));
+  });
+
+  test("has no warnings and returns the text and source it was given", () => {
+    assert.deepEqual(loaded.warnings, []);
+    assert.equal(loaded.text, withAgent());
+    assert.equal(loaded.source, SOURCE);
+  });
+});
