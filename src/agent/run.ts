@@ -1,9 +1,10 @@
-// `rfm agent`: the daemon's lifecycle. Startup order: config -> privileges ->
-// BPF object (verifier) -> wait for a signal -> unload. Later stages (watcher,
-// flow table, sinks) hang off this sequence.
-import { loadConfigFile, ConfigError, formatIssue, effectiveIfaceStatsSize, type LoadedConfig } from "../config/index.js";
+// `rfm agent`: the process around the pipeline (agent.ts). Startup order:
+// config -> privileges -> BPF object (verifier) -> ring drain, interface
+// watcher -> metrics port. SIGINT/SIGTERM: detach, flush, exit 0; a fatal
+// pipeline error exits 1.
+import { loadConfigFile, ConfigError, formatIssue, type LoadedConfig } from "../config/index.js";
 import { missingAgentCapabilities } from "../doctor/capabilities.js";
-import { Datapath } from "../bpf/datapath.js";
+import { Agent } from "./agent.js";
 import { isBpfError } from "../bpf/addon.js";
 import { log } from "../log/logger.js";
 import { VERSION } from "../version.js";
@@ -39,19 +40,21 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
   }
 
   const bpf = config.agent.bpf;
-  let dp: Datapath;
+  let fatal: ((e: Error) => void) | undefined;
+  const fatalError = new Promise<Error>((resolve) => (fatal = resolve));
+  let agent: Agent;
   try {
-    dp = Datapath.open({
-      ...(opts.objectPath ? { objectPath: opts.objectPath } : {}),
-      ringBufSize: bpf.ring_buf_size,
-      ifaceStatsSize: effectiveIfaceStatsSize(config),
-      sampleRate: bpf.sample_rate,
-      wakeupBatch: bpf.wakeup_batch,
-      ...(bpf.pin_path ? { pinPath: bpf.pin_path } : {}),
-    });
+    agent = new Agent({ config, ...(opts.objectPath ? { objectPath: opts.objectPath } : {}), onFatal: (e) => fatal?.(e) });
   } catch (e) {
     process.stderr.write(`rfm: cannot load the BPF programs: ${e instanceof Error ? e.message : String(e)}\n`);
     if (isBpfError(e) && e.verifierLog) process.stderr.write(`verifier log (tail):\n${e.verifierLog}\n`);
+    return 1;
+  }
+  try {
+    await agent.start();
+  } catch (e) {
+    process.stderr.write(`rfm: cannot start: ${e instanceof Error ? e.message : String(e)}\n`);
+    await agent.stop();
     return 1;
   }
   log.info("agent started", {
@@ -60,11 +63,18 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
     sample_rate: bpf.sample_rate,
     ring_buf_size: bpf.ring_buf_size,
     interfaces: config.agent.interfaces.join(","),
+    attached: agent.watcher.attachedLinks().map((l) => l.name).join(","),
+    metrics: agent.metricsAddress ? `[${agent.metricsAddress.host}]:${agent.metricsAddress.port}` : "off",
   });
 
-  const signal = await waitForSignal();
-  log.info("agent stopping", { signal });
-  dp.close();
+  const outcome = await Promise.race([waitForSignal(), fatalError]);
+  if (outcome instanceof Error) {
+    process.stderr.write(`rfm: ${outcome.message}\n`);
+    await agent.stop();
+    return 1;
+  }
+  log.info("agent stopping", { signal: outcome });
+  await agent.stop();
   return 0;
 }
 

@@ -4,8 +4,16 @@ import { loadAddon, type NativeAddon, type ObjectHandle } from "./addon.js";
 import { packagePath } from "../paths.js";
 import {
   MAP_CONFIG, MAP_CPU, MAP_EVENTS, MAP_IFACE_STATS, PROG_EGRESS, PROG_INGRESS, encodeConfig, decodeConfig, CONFIG_SIZE,
-  IFACE_KEY_SIZE, DIR_INGRESS, DIR_EGRESS, FAMILY_OTHER, FAMILY_IPV4, FAMILY_IPV6,
+  IFACE_KEY_SIZE, IFACE_VALUE_SIZE, CPU_STATE_SIZE, CPU, DIR_INGRESS, DIR_EGRESS, FAMILY_OTHER, FAMILY_IPV4, FAMILY_IPV6,
 } from "./layout.js";
+
+export interface IfaceCounter {
+  ifindex: number;
+  dir: number;
+  family: number;
+  packets: number;
+  bytes: number;
+}
 
 export const BPF_OBJECT_PATH = packagePath("dist", "bpf", "rfm_tc.o");
 
@@ -27,6 +35,8 @@ export class Datapath {
   readonly cpuFd: number;
   readonly eventsFd: number;
   private handle: ObjectHandle | undefined;
+  /** Stride of per-CPU map values. */
+  readonly cpus: number;
 
   private constructor(private readonly addon: NativeAddon, handle: ObjectHandle) {
     this.handle = handle;
@@ -36,6 +46,7 @@ export class Datapath {
     this.ifaceStatsFd = addon.mapFd(handle, MAP_IFACE_STATS);
     this.cpuFd = addon.mapFd(handle, MAP_CPU);
     this.eventsFd = addon.mapFd(handle, MAP_EVENTS);
+    this.cpus = addon.possibleCpus();
   }
 
   /** Loads the object into the kernel (the verifier runs here) and writes the runtime config. */
@@ -64,6 +75,41 @@ export class Datapath {
     const b = this.addon.mapLookup(this.configFd, new Uint8Array(4), CONFIG_SIZE);
     if (!b) throw new Error("rfm_config map has no entry 0");
     return decodeConfig(b);
+  }
+
+  /** Every interface counter, summed over CPUs: one key listing plus one lookup per key. */
+  readIfaceCounters(): IfaceCounter[] {
+    const keys = this.addon.mapKeys(this.ifaceStatsFd, IFACE_KEY_SIZE, 1 << 20);
+    const stride = IFACE_VALUE_SIZE;
+    const size = stride * this.cpus;
+    const out: IfaceCounter[] = [];
+    for (let off = 0; off < keys.length; off += IFACE_KEY_SIZE) {
+      const key = keys.subarray(off, off + IFACE_KEY_SIZE);
+      const v = this.addon.mapLookup(this.ifaceStatsFd, key, size);
+      if (!v) continue; // deleted between listing and lookup
+      let packets = 0;
+      let bytes = 0;
+      for (let c = 0; c < this.cpus; c++) {
+        packets += Number(v.readBigUInt64LE(c * stride));
+        bytes += Number(v.readBigUInt64LE(c * stride + 8));
+      }
+      out.push({ ifindex: key.readUInt32LE(0), dir: key[4], family: key[5], packets, bytes });
+    }
+    return out;
+  }
+
+  /** Per-CPU datapath counters, summed. */
+  readCpuState(): { ringDrops: number; ifaceErrors: number; gsoHdrErrors: number } {
+    const stride = CPU_STATE_SIZE;
+    const v = this.addon.mapLookup(this.cpuFd, new Uint8Array(4), stride * this.cpus);
+    const r = { ringDrops: 0, ifaceErrors: 0, gsoHdrErrors: 0 };
+    if (!v) return r;
+    for (let c = 0; c < this.cpus; c++) {
+      r.ringDrops += Number(v.readBigUInt64LE(c * stride + CPU.ringDrops));
+      r.ifaceErrors += Number(v.readBigUInt64LE(c * stride + CPU.ifaceErrors));
+      r.gsoHdrErrors += Number(v.readBigUInt64LE(c * stride + CPU.gsoHdrErrors));
+    }
+    return r;
   }
 
   /** Drops an interface's counters (it went away): every direction and family. */

@@ -8,6 +8,13 @@ export function versionCommand(): Command {
   return new Command("version")
     .description("print the rfm, Node.js, libbpf and kernel versions")
     .option("--json", "machine-readable output")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  rfm version
+  rfm version --json`,
+    )
     .action((opts: { json?: boolean }) => {
       let libbpf = "unavailable";
       try {

@@ -50,24 +50,28 @@ export function parseDuration(s: string): number {
     if (total > MAX_NANOS) throw fail("out of range (the limit is about 292 years)");
     rest = rest.slice(whole.length);
   }
-  const ms = Number(negative ? -total : total) / 1e6;
-  return ms === 0 ? 0 : ms; // "-0s" is zero, not -0
+  // Whole and fractional milliseconds separately: total itself may exceed 2^53.
+  const magnitude = Number(total / 1_000_000n) + Number(total % 1_000_000n) / 1e6;
+  if (magnitude === 0) return 0; // "-0s" is zero, not -0
+  return negative ? -magnitude : magnitude;
 }
 
-const FORMAT_UNITS: ReadonlyArray<readonly [string, number]> = [
-  ["h", 3_600_000_000_000],
-  ["m", 60_000_000_000],
-  ["s", 1_000_000_000],
-  ["ms", 1_000_000],
-  ["us", 1_000],
+const WHOLE_MS_UNITS: ReadonlyArray<readonly [string, number]> = [
+  ["h", 3_600_000],
+  ["m", 60_000],
+  ["s", 1_000],
+  ["ms", 1],
 ];
 
-/** Formats milliseconds with the largest unit that divides them evenly ("1s", "90m"). */
+/** Formats milliseconds with the largest unit that divides them evenly ("1s", "90m", "300us"). */
 export function formatDuration(ms: number): string {
-  const ns = Math.round(ms * 1e6);
-  if (ns === 0) return "0s";
-  for (const [unit, size] of FORMAT_UNITS) {
-    if (ns % size === 0) return `${ns / size}${unit}`;
+  if (ms === 0) return "0s";
+  if (Number.isInteger(ms)) {
+    for (const [unit, size] of WHOLE_MS_UNITS) {
+      if (ms % size === 0) return `${ms / size}${unit}`;
+    }
   }
-  return `${ns}ns`;
+  // Sub-millisecond parts: count whole nanoseconds to avoid 0.3 / 0.001 = 299.99...
+  const ns = Math.round(ms * 1e6);
+  return ns % 1000 === 0 ? `${ns / 1000}us` : `${ns}ns`;
 }

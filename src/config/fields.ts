@@ -21,7 +21,13 @@ function reject(ctx: z.core.$RefinementCtx, input: unknown, message: string): ne
 
 /** A TOML table whose unknown keys are errors. */
 export function table<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
-  return z.strictObject(shape, { error: expected("a table") });
+  // zod takes any non-array object for a table, including the Date smol-toml
+  // returns for a TOML date-time, which would then silently get all defaults.
+  const notDate = (value: unknown, ctx: z.core.$RefinementCtx) => {
+    if (!(value instanceof Date)) return value;
+    return reject(ctx, value, `expected a table, found ${describeValue(value)}`);
+  };
+  return z.preprocess(notDate, z.strictObject(shape, { error: expected("a table") }));
 }
 
 /**

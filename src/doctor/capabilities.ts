@@ -68,6 +68,6 @@ export function checkCapabilities(caps: Set<string> = effectiveCapabilities()): 
     detail: `missing ${missing.join(", ")}`,
     fix:
       "run as root, or grant them: systemd AmbientCapabilities=CAP_BPF CAP_NET_ADMIN CAP_PERFMON, " +
-      "or setpriv --inh-caps/--ambient-caps (setcap on the node binary would grant them to every script)",
+      "or setcap cap_bpf,cap_net_admin,cap_perfmon+ep on a node binary used only by rfm",
   };
 }

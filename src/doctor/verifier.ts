@@ -34,17 +34,15 @@ export function checkVerifier(objectPath: string = BPF_OBJECT_PATH): CheckResult
     const { programs } = verifyObject(objectPath);
     return { name: "verifier", ok: true, required: true, detail: `${shown} accepted: ${programs.join(", ")}` };
   } catch (e) {
-    const log = (e as { verifierLog?: unknown }).verifierLog;
-    const tail = typeof log === "string" ? verifierLogTail(log) : [];
+    const { verifierLog, code } = e as { verifierLog?: unknown; code?: unknown };
+    const tail = typeof verifierLog === "string" ? verifierLogTail(verifierLog) : [];
     const detail = tail.length > 0
-      ? `${shown}: ${errorMessage(e)}\nverifier log (last ${tail.length} lines):\n${tail.join("\n")}`
+      ? `${shown}: ${errorMessage(e)}\nlog (last ${tail.length} lines):\n${tail.join("\n")}`
       : `${shown}: ${errorMessage(e)}`;
-    return {
-      name: "verifier",
-      ok: false,
-      required: true,
-      detail,
-      fix: "check the capabilities and addon results above; a verifier rejection on this kernel is a bug to report with this log",
-    };
+    // EPERM is a privilege problem, anything else on a packaged object is a bug.
+    const fix = code === "EPERM"
+      ? "the kernel refused to load BPF: grant the capabilities (see the capabilities check)"
+      : "the kernel rejected the object: report it with this log and `uname -r`";
+    return { name: "verifier", ok: false, required: true, detail, fix };
   }
 }

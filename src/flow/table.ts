@@ -239,6 +239,23 @@ export class FlowTable {
     return r;
   }
 
+  /** Cumulative estimated and sampled packets/bytes of a live flow, into `out[0..3]`. */
+  totals(id: number, out: Float64Array): void {
+    const o = id * FIELDS;
+    out[0] = this.f[o + F_EPK];
+    out[1] = this.f[o + F_EBY];
+    out[2] = this.f[o + F_PK];
+    out[3] = this.f[o + F_BY];
+  }
+
+  firstSeenMs(id: number): number {
+    return this.f[id * FIELDS + F_FIRST];
+  }
+
+  lastSeenMs(id: number): number {
+    return this.f[id * FIELDS + F_LAST];
+  }
+
   ifindexOf(id: number): number {
     return this.keys[id * KEY_WORDS]!;
   }

@@ -13,6 +13,7 @@ function fmt(fields?: Record<string, unknown>): string {
   if (!fields) return "";
   let s = "";
   for (const [k, v] of Object.entries(fields)) {
+    if (v === undefined) continue;
     const text = typeof v === "string" ? v : JSON.stringify(v);
     s += ` ${k}=${/[\s"=]/.test(text) ? JSON.stringify(text) : text}`;
   }

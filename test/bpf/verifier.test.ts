@@ -1,7 +1,7 @@
 // A program the verifier rejects surfaces as an error carrying errno and the
 // tail of the verifier log, so an operator sees why.
 import { test } from "node:test";
-import assert from "node:assert/strict";
+import * as assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir, arch } from "node:os";

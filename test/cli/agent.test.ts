@@ -2,18 +2,20 @@
 // loaded while running, unloads it and exits 0 on SIGTERM/SIGINT; without the
 // capabilities it exits 1 naming them.
 import { test, describe } from "node:test";
-import assert from "node:assert/strict";
+import * as assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CLI, collect, runCli, waitForStderr } from "./run-cli.js";
 import { requirePrivileges } from "../harness/privileges.js";
+import { freePort } from "../harness/ports.js";
 
-function config(extra = ""): string {
+async function config(extra = ""): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), "rfm-agent-"));
   const p = join(dir, "rfm.toml");
-  writeFileSync(p, `[agent]\ninterfaces = ["rfmt-none-[0-9]+"]\n${extra}`);
+  const port = await freePort();
+  writeFileSync(p, `[agent]\ninterfaces = ["rfmt-none-[0-9]+"]\n${extra}\n[agent.prometheus]\nport = ${port}\n`);
   return p;
 }
 
@@ -28,7 +30,7 @@ describe("rfm agent", () => {
     test(`loads the BPF programs and exits 0 on ${sig}, unloading them`, async (t) => {
       if (!requirePrivileges(t)) return;
       const before = new Set(loadedRfmPrograms());
-      const child = spawn(process.execPath, [CLI, "agent", "-c", config("[agent.bpf]\nsample_rate = 7\n")], { stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, [CLI, "agent", "-c", await config("[agent.bpf]\nsample_rate = 7\n")], { stdio: ["ignore", "pipe", "pipe"] });
       const done = collect(child, 20_000);
       const log = await waitForStderr(child, /agent started/);
       assert.match(log, /sample_rate=7/);
@@ -44,7 +46,7 @@ describe("rfm agent", () => {
   }
 
   test("a bad config stops the start with every error, exit 1", async () => {
-    const r = await runCli(["agent", "-c", config("[agent.bpf]\nsample_rate = 0\nring_buf_size = 12345\n")]);
+    const r = await runCli(["agent", "-c", await config("[agent.bpf]\nsample_rate = 0\nring_buf_size = 12345\n")]);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /agent\.bpf\.sample_rate/);
     assert.match(r.stderr, /agent\.bpf\.ring_buf_size/);
@@ -60,7 +62,7 @@ describe("rfm agent", () => {
     if (!requirePrivileges(t)) return;
     // capsh hands what follows `--` to bash; `-c 'exec "$0" "$@"'` runs node itself
     // with the capabilities dropped from the bounding set (and so from root's effective set).
-    const r = await runCli(["agent", "-c", config()], {
+    const r = await runCli(["agent", "-c", await config()], {
       wrap: ["capsh", "--drop=cap_bpf,cap_sys_admin,cap_perfmon", "--", "-c", 'exec "$0" "$@"'],
     });
     assert.equal(r.code, 1, r.stderr);

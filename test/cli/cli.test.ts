@@ -1,7 +1,7 @@
 // The command line contract: usage errors exit 2, help and version exit 0,
 // `config check` prints ok or every error and exits 0 or 1.
 import { test, describe } from "node:test";
-import assert from "node:assert/strict";
+import * as assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

@@ -113,9 +113,9 @@ describe("agent.bpf.max_sample_rate: at least sample_rate", () => {
   test("rejects 0", () => {
     assert.equal(problem("max_sample_rate", "max_sample_rate = 0"), "must be at least 1, found 0");
   });
-  test("is still compared with sample_rate when other keys of the table are wrong", () => {
-    const keys = issuesOf(withTable("bpf", "sample_rate = 2000", "max_sample_rate = 1500", "wakeup_batch = 0"));
-    assert.deepEqual(keys.map((i) => i.key), ["agent.bpf.max_sample_rate", "agent.bpf.wakeup_batch"]);
+  test("is still compared with sample_rate when other keys of the table are wrong or unknown", () => {
+    const issues = issuesOf(withTable("bpf", "sample_rate = 2000", "max_sample_rate = 1500", "wakeup_batch = 0", "colour = 1"));
+    assert.deepEqual(issues.map((i) => i.key), ["agent.bpf.max_sample_rate", "agent.bpf.wakeup_batch", "agent.bpf.colour"]);
   });
 });
 
@@ -131,5 +131,17 @@ describe("agent.bpf.pin_path: empty or an absolute path", () => {
   });
   test("rejects a non-string", () => {
     assert.equal(problem("pin_path", "pin_path = true"), "expected a string, found boolean true");
+  });
+});
+
+describe("agent.bpf.attach_mode: auto, tcx or clsact", () => {
+  test("accepts each mode", () => {
+    for (const mode of ["auto", "tcx", "clsact"]) assert.equal(bpf(`attach_mode = "${mode}"`).attach_mode, mode);
+  });
+  test("rejects another word, listing the modes", () => {
+    assert.equal(problem("attach_mode", 'attach_mode = "xdp"'), 'must be one of "auto", "tcx", "clsact", found string "xdp"');
+  });
+  test("rejects a non-string", () => {
+    assert.equal(problem("attach_mode", "attach_mode = 1"), "expected a string, found integer 1");
   });
 });

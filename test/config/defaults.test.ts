@@ -12,6 +12,7 @@ describe("a minimal config ([agent] with interfaces only)", () => {
       wakeup_batch: 64,
       iface_stats_size: 0,
       adaptive_sampling: false,
+    attach_mode: "auto",
       max_sample_rate: 1000,
       pin_path: "",
     });

@@ -2,7 +2,7 @@
 // scales each event by the rate that sampled it, and hands records to the sink
 // on idle/active timeouts, when full, and on flush.
 import { test, describe } from "node:test";
-import assert from "node:assert/strict";
+import * as assert from "node:assert/strict";
 import fc from "fast-check";
 import { FlowTable, EndReason, type FlowRecord } from "../../src/flow/table.js";
 import { formatAddress } from "../../src/net/address.js";
@@ -135,7 +135,12 @@ describe("flow table", () => {
             model.set(op.port, m);
             if (op.sweep) {
               t.sweep(now);
-              for (const [p, v] of [...model]) if (v.last <= now - 50) (credit(p, v.pk), model.delete(p));
+              for (const [p, v] of [...model]) {
+                if (v.last <= now - 50) {
+                  credit(p, v.pk);
+                  model.delete(p);
+                }
+              }
             }
             assert.equal(t.size, model.size);
           }

@@ -1,6 +1,8 @@
 // [agent.bpf]: how the eBPF programs sample packets and hand flows to userspace.
 
+import { z } from "zod";
 import { boolean, integer, positiveU32, string, table, U32_MAX } from "../fields.js";
+import { describeValue } from "../toml-value.js";
 import { isAbsolute } from "node:path";
 
 const PAGE_SIZE = 4096;
@@ -22,6 +24,15 @@ const pinPath = string().refine((p) => p === "" || isAbsolute(p), {
   error: (issue) => `must be an absolute path (or "" to not pin), found ${JSON.stringify(issue.input)}`,
 });
 
+// TCX needs Linux 6.6; "clsact" forces the older tc hook (also how the fallback is tested).
+const ATTACH_MODES = ["auto", "tcx", "clsact"] as const;
+const attachMode = z.enum(ATTACH_MODES, {
+  error: (issue) =>
+    typeof issue.input === "string"
+      ? `must be one of ${ATTACH_MODES.map((m) => `"${m}"`).join(", ")}, found ${describeValue(issue.input)}`
+      : `expected a string, found ${describeValue(issue.input)}`,
+});
+
 export const bpfSchema = table({
   sample_rate: positiveU32().default(100),
   ring_buf_size: integer(0, MAX_RING_BUF_SIZE, ringBufSizeProblem).default(262_144),
@@ -31,6 +42,7 @@ export const bpfSchema = table({
   // Optional here so its default can follow sample_rate (see below).
   max_sample_rate: positiveU32().optional(),
   pin_path: pinPath.default(""),
+  attach_mode: attachMode.default("auto"),
 })
   .superRefine(
     (bpf, ctx) => {

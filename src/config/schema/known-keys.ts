@@ -7,7 +7,8 @@ import type { KeyPath } from "../key-path.js";
 // Looks through defaults, optionals and transforms to the schema of the value as written.
 function unwrap(schema: z.ZodType): z.ZodType {
   for (;;) {
-    if (schema instanceof z.ZodPipe) schema = schema.in as z.ZodType;
+    // A pipe from a transform is a preprocess step: the value is checked by `out`.
+    if (schema instanceof z.ZodPipe) schema = (schema.in instanceof z.ZodTransform ? schema.out : schema.in) as z.ZodType;
     else if (schema instanceof z.ZodDefault || schema instanceof z.ZodPrefault || schema instanceof z.ZodOptional) {
       schema = schema.unwrap() as z.ZodType;
     } else return schema;

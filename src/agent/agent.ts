@@ -1,0 +1,194 @@
+// The running agent: kernel -> ring buffer -> flow table -> sinks, with the
+// interface watcher keeping the programs attached and the metrics endpoint
+// reading it all at scrape time. runAgent (run.ts) owns the process; this
+// class owns the pipeline, so tests can run it in-process with their own sink.
+import { loadAddon, type RingHandle } from "../bpf/addon.js";
+import { Datapath } from "../bpf/datapath.js";
+import { Attachments } from "../bpf/links.js";
+import { EVENT_SIZE } from "../bpf/layout.js";
+import type { Config } from "../config/index.js";
+import { effectiveIfaceStatsSize } from "../config/index.js";
+import { FlowTable, EndReason, type FlowRecord, type FlowSink } from "../flow/table.js";
+import { Rollups } from "../flow/rollups.js";
+import { ErrorCounters } from "../metrics/errors.js";
+import { AgentMetrics } from "../metrics/agent-metrics.js";
+import { MetricsServer } from "../metrics/server.js";
+import { InterfaceWatcher } from "../watcher/interface-watcher.js";
+import { log } from "../log/logger.js";
+
+export interface AgentDeps {
+  config: Config;
+  /** Where evicted and interval records go (IPFIX, logs, tests). */
+  sinks?: FlowSink[];
+  objectPath?: string;
+  /** Called when the pipeline cannot go on (ring read failed): the process exits 1. */
+  onFatal?: (err: Error) => void;
+  /** Skip the HTTP endpoint (benchmarks). */
+  noMetricsServer?: boolean;
+}
+
+/** Records per ring batch handed to JS: 4096 x 64 B = 256 KiB. */
+const RING_BATCH = 4096;
+/** Drains what sits below the wakeup batch at low rates. */
+const DRAIN_INTERVAL_MS = 100;
+
+export class Agent {
+  readonly errors = new ErrorCounters();
+  readonly datapath: Datapath;
+  readonly table: FlowTable;
+  readonly rollups: Rollups;
+  readonly metrics: AgentMetrics;
+  readonly attachments: Attachments;
+  readonly watcher: InterfaceWatcher;
+  private readonly addon = loadAddon();
+  private ring: RingHandle | undefined;
+  private server: MetricsServer | undefined;
+  private timers: NodeJS.Timeout[] = [];
+  private bootOffsetMs = 0;
+  private sampleRate: number;
+  private readonly sinks: FlowSink[];
+  metricsAddress: { host: string; port: number } | undefined;
+  private stopped = false;
+
+  constructor(private readonly deps: AgentDeps) {
+    const { config } = deps;
+    const bpf = config.agent.bpf;
+    const col = config.agent.collector;
+    this.sampleRate = bpf.sample_rate;
+    this.sinks = deps.sinks ?? [];
+    this.datapath = Datapath.open({
+      ...(deps.objectPath ? { objectPath: deps.objectPath } : {}),
+      ringBufSize: bpf.ring_buf_size,
+      ifaceStatsSize: effectiveIfaceStatsSize(config),
+      sampleRate: bpf.sample_rate,
+      wakeupBatch: bpf.wakeup_batch,
+      ...(bpf.pin_path ? { pinPath: bpf.pin_path } : {}),
+    });
+    this.rollups = new Rollups(col.max_flows, col.max_flows, 10 * col.eviction_timeout);
+    this.table = new FlowTable({
+      maxFlows: col.max_flows,
+      evictionTimeoutMs: col.eviction_timeout,
+      activeTimeoutMs: col.active_timeout,
+      sink: (records) => this.deliver(records),
+      observer: this.rollups,
+    });
+    this.attachments = new Attachments(this.datapath, bpf.attach_mode === "auto" ? undefined : bpf.attach_mode);
+    this.watcher = new InterfaceWatcher({
+      patterns: config.agent.interfaces.map((source, i) => ({ source, re: config.agent.interfacePatterns[i] })),
+      attach: (ifindex, ns) => this.attachments.attach(ifindex, ns),
+      detach: (ifindex, ns) => this.attachments.detach(ifindex, ns),
+      removed: (ifindex) => {
+        try {
+          this.datapath.deleteIfaceCounters(ifindex);
+        } catch {
+          this.errors.inc("bpf_map");
+        }
+      },
+      errors: this.errors,
+    });
+    this.metrics = new AgentMetrics({
+      datapath: this.datapath,
+      ifname: (ifindex) => this.watcher.nameOf(ifindex) ?? String(ifindex),
+      table: this.table,
+      rollups: this.rollups,
+      errors: this.errors,
+      sampleRate: () => this.sampleRate,
+    });
+  }
+
+  /** Starts draining, watching and serving; resolves once the metrics port is open. */
+  async start(): Promise<void> {
+    const { config } = this.deps;
+    this.refreshBootOffset();
+    this.ring = this.addon.ringOpen(this.datapath.eventsFd, EVENT_SIZE, RING_BATCH, (batch, count, errno) => {
+      if (errno) {
+        this.errors.inc("ring_buffer");
+        this.fatal(new Error(`reading the ring buffer failed: errno ${errno}`));
+        return;
+      }
+      this.table.ingest(batch, count, this.bootOffsetMs);
+    });
+    this.every(DRAIN_INTERVAL_MS, () => {
+      if (this.ring) this.addon.ringDrain(this.ring);
+    });
+    this.every(sweepPeriodMs(config.agent.collector.eviction_timeout, config.agent.collector.active_timeout), () => {
+      this.refreshBootOffset();
+      this.table.sweep(Date.now());
+    });
+    await this.watcher.start();
+    if (!this.deps.noMetricsServer) {
+      this.server = new MetricsServer({
+        host: config.agent.prometheus.host,
+        port: config.agent.prometheus.port,
+        render: () => this.metrics.render(),
+      });
+      this.metricsAddress = await this.server.listen();
+    }
+  }
+
+  /** Current sample rate (what rfm_bpf_sample_rate shows). */
+  get currentSampleRate(): number {
+    return this.sampleRate;
+  }
+
+  setSampleRate(rate: number): void {
+    this.datapath.setConfig(rate, this.deps.config.agent.bpf.wakeup_batch);
+    this.sampleRate = rate;
+  }
+
+  /** Drains the ring now: tests call it to see events without waiting for the timer. */
+  drain(): number {
+    return this.ring ? this.addon.ringDrain(this.ring) : 0;
+  }
+
+  /** Detaches everything, hands every live flow to the sinks (forced end), releases the kernel objects. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    this.watcher.stop();
+    this.attachments.detachAll();
+    if (this.ring) {
+      this.addon.ringDrain(this.ring);
+      this.addon.ringClose(this.ring);
+      this.ring = undefined;
+    }
+    this.table.flushAll(EndReason.Forced);
+    await this.server?.close();
+    this.datapath.close();
+  }
+
+  private deliver(records: FlowRecord[]): void {
+    for (const sink of this.sinks) {
+      try {
+        sink(records);
+      } catch (e) {
+        log.error("flow sink failed", { error: e instanceof Error ? e.message : String(e) });
+      }
+    }
+  }
+
+  private refreshBootOffset(): void {
+    this.bootOffsetMs = Date.now() - Number(this.addon.bootTimeNs()) / 1e6;
+  }
+
+  private every(ms: number, fn: () => void): void {
+    this.timers.push(setInterval(fn, ms));
+  }
+
+  private fatal(err: Error): void {
+    if (this.deps.onFatal) this.deps.onFatal(err);
+    else throw err;
+  }
+}
+
+/**
+ * Sweeps run at half the eviction timeout, or often enough to cut the active
+ * timeout into equal parts no longer than that, so intervals come out on time.
+ */
+export function sweepPeriodMs(evictionMs: number, activeMs: number): number {
+  const half = evictionMs / 2;
+  if (activeMs <= 0) return half;
+  return activeMs / Math.ceil(activeMs / half);
+}

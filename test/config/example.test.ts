@@ -1,0 +1,43 @@
+import { describe, test } from "node:test";
+import * as assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { matchInterface, parseConfig } from "../../src/config/index.js";
+
+function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json"))) {
+    const parent = resolve(dir, "..");
+    if (parent === dir) throw new Error("package.json not found above the test file");
+    dir = parent;
+  }
+  return dir;
+}
+
+const EXAMPLE = join(repoRoot(), "examples", "rfm.toml");
+
+describe("examples/rfm.toml", { skip: existsSync(EXAMPLE) ? false : "examples/rfm.toml does not exist" }, () => {
+  const text = existsSync(EXAMPLE) ? readFileSync(EXAMPLE, "utf8") : "";
+
+  test("parses without errors or warnings", () => {
+    assert.deepEqual(parseConfig(text, EXAMPLE).warnings, []);
+  });
+
+  test("watches every interface except loopback", () => {
+    const { config } = parseConfig(text, EXAMPLE);
+    assert.equal(matchInterface(config, "lo"), false);
+    for (const name of ["eth0", "enp3s0", "ens18", "wlan0"]) assert.equal(matchInterface(config, name), true, name);
+  });
+
+  test("serves metrics on [::1]:9669", () => {
+    assert.deepEqual(parseConfig(text, EXAMPLE).config.agent.prometheus, { host: "::1", port: 9669 });
+  });
+
+  test("shows the defaults, as its comments claim", () => {
+    const example = parseConfig(text, EXAMPLE).config.agent;
+    const defaults = parseConfig('[agent]\ninterfaces = ["eth0"]\n').config.agent;
+    assert.deepEqual(example.bpf, defaults.bpf);
+    assert.deepEqual(example.collector, defaults.collector);
+  });
+});
