@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Sets up a Debian/Ubuntu machine for rfm: the Debian packages the build, the
-# datapath and the tests need, then `npm ci` and the build. Safe to run again.
+# Sets up a Debian/Ubuntu machine for rfm: the Debian packages the build and
+# the datapath need (with --with-test-peers also the independent programs the
+# integration tests check us against), then `npm ci` and the build. Safe to
+# run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Build toolchain and datapath tools.
 PKGS=(clang llvm libbpf-dev bpftool linux-libc-dev libelf-dev zlib1g-dev pkg-config make g++ python3
       iproute2 libcap2-bin iputils-ping procps util-linux)
+# --with-test-peers: the real programs the integration tests talk to.
+TEST_PKGS=(prometheus)
+if [ "${1:-}" = "--with-test-peers" ]; then PKGS+=("${TEST_PKGS[@]}"); fi
 
 need=()
 for p in "${PKGS[@]}"; do

@@ -34,6 +34,11 @@ export class AgentMetrics {
 
   constructor(private readonly src: AgentMetricSources) {
     collectDefaultMetrics({ register: this.runtime });
+    // Gauges named *_total break Prometheus naming rules (promtool rejects them);
+    // the per-type nodejs_active_{handles,requests,resources} gauges carry the same.
+    for (const name of ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"]) {
+      this.runtime.removeSingleMetric(name);
+    }
   }
 
   async render(): Promise<string> {
