@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/syscall.h>
+#include <sys/file.h>
+#include <fcntl.h>
 #include <time.h>
 
 #include <bpf/bpf.h>
@@ -401,6 +403,30 @@ static napi_value boot_time_ns(napi_env env, napi_callback_info info)
 	return v;
 }
 
+/*
+ * lockDir(path) -> fd holding an exclusive flock on the directory (bpffs holds
+ * no regular files, so the pin directory itself is the lock). EWOULDBLOCK when
+ * another process holds it. Closing the fd releases it.
+ */
+static napi_value lock_dir(napi_env env, napi_callback_info info)
+{
+	size_t argc = 1;
+	napi_value argv[1];
+	char path[4096];
+	napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+	if (argc < 1 || rfm_arg_string(env, argv[0], path, sizeof(path)))
+		return rfm_throw_type(env, "lockDir(path)");
+	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return rfm_throw_errno(env, errno, path);
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int err = errno;
+		close(fd);
+		return rfm_throw_errno(env, err, path);
+	}
+	return rfm_u32(env, (uint32_t)fd);
+}
+
 static napi_value close_fd(napi_env env, napi_callback_info info)
 {
 	size_t argc = 1;
@@ -433,6 +459,7 @@ static napi_value init(napi_env env, napi_value exports)
 	EXPORT("mapFd", map_fd);
 	EXPORT("closeFd", close_fd);
 	EXPORT("bootTimeNs", boot_time_ns);
+	EXPORT("lockDir", lock_dir);
 	rfm_register_maps(env, exports);
 	rfm_register_links(env, exports);
 	rfm_register_ringbuf(env, exports);

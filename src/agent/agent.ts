@@ -116,6 +116,7 @@ export class Agent {
       this.table.sweep(Date.now());
     });
     await this.watcher.start();
+    this.pruneStaleCounters();
     if (!this.deps.noMetricsServer) {
       this.server = new MetricsServer({
         host: config.agent.prometheus.host,
@@ -157,6 +158,18 @@ export class Agent {
     this.table.flushAll(EndReason.Forced);
     await this.server?.close();
     this.datapath.close();
+  }
+
+  /** Pinned counters of links that are gone (or no longer watched) since the last run. */
+  private pruneStaleCounters(): void {
+    if (!this.deps.config.agent.bpf.pin_path) return;
+    try {
+      const attached = new Set(this.watcher.attachedLinks().map((l) => l.ifindex));
+      const stale = new Set(this.datapath.readIfaceCounters().map((c) => c.ifindex).filter((i) => !attached.has(i)));
+      for (const ifindex of stale) this.datapath.deleteIfaceCounters(ifindex);
+    } catch {
+      this.errors.inc("bpf_map");
+    }
   }
 
   private deliver(records: FlowRecord[]): void {

@@ -37,6 +37,8 @@ export interface NativeAddon {
   closeFd(fd: number): void;
   /** clock_gettime(CLOCK_BOOTTIME) in ns: the clock of event timestamps. */
   bootTimeNs(): bigint;
+  /** Exclusive non-blocking flock on a directory; the fd holds it (EAGAIN: someone else does). */
+  lockDir(path: string): number;
   /** TCX link; closing the returned fd detaches it. */
   tcxAttach(progFd: number, ifindex: number, dir: "ingress" | "egress", position: "head" | "tail", netnsPath?: string): number;
   /** clsact fallback for kernels without TCX. */

@@ -1,6 +1,8 @@
 // The loaded kernel side of the agent: one BPF object with its two programs
 // and maps, sized from the config. Attaching to interfaces is the watcher's job.
-import { loadAddon, type NativeAddon, type ObjectHandle } from "./addon.js";
+import { mkdirSync, statfsSync } from "node:fs";
+import { join } from "node:path";
+import { loadAddon, isBpfError, type NativeAddon, type ObjectHandle } from "./addon.js";
 import { packagePath } from "../paths.js";
 import {
   MAP_CONFIG, MAP_CPU, MAP_EVENTS, MAP_IFACE_STATS, PROG_EGRESS, PROG_INGRESS, encodeConfig, decodeConfig, CONFIG_SIZE,
@@ -35,6 +37,7 @@ export class Datapath {
   readonly cpuFd: number;
   readonly eventsFd: number;
   private handle: ObjectHandle | undefined;
+  private lockFd = -1;
   /** Stride of per-CPU map values. */
   readonly cpus: number;
 
@@ -52,11 +55,26 @@ export class Datapath {
   /** Loads the object into the kernel (the verifier runs here) and writes the runtime config. */
   static open(opts: DatapathOptions): Datapath {
     const addon = loadAddon();
-    const handle = addon.objectOpen(opts.objectPath ?? BPF_OBJECT_PATH, {
-      maxEntries: { [MAP_EVENTS]: opts.ringBufSize, [MAP_IFACE_STATS]: opts.ifaceStatsSize },
-      ...(opts.pinPath ? { pinPath: opts.pinPath, pinMaps: [MAP_IFACE_STATS] } : {}),
-    });
+    const lockFd = opts.pinPath ? lockPinPath(opts.pinPath) : -1;
+    let handle: ObjectHandle;
+    try {
+      handle = addon.objectOpen(opts.objectPath ?? BPF_OBJECT_PATH, {
+        maxEntries: { [MAP_EVENTS]: opts.ringBufSize, [MAP_IFACE_STATS]: opts.ifaceStatsSize },
+        ...(opts.pinPath ? { pinPath: opts.pinPath, pinMaps: [MAP_IFACE_STATS] } : {}),
+      });
+    } catch (e) {
+      if (lockFd >= 0) addon.closeFd(lockFd);
+      if (opts.pinPath && isBpfError(e) && /reuse pinned map/.test(e.verifierLog ?? "")) {
+        const pinned = join(opts.pinPath, MAP_IFACE_STATS);
+        throw new Error(
+          `the pinned interface counters at ${pinned} do not fit this configuration (another iface_stats_size or an older rfm): ` +
+            `remove the pin (rm ${pinned}; the counters restart from 0) or set agent.bpf.iface_stats_size back to the size it was pinned with`,
+        );
+      }
+      throw e;
+    }
     const dp = new Datapath(addon, handle);
+    dp.lockFd = lockFd;
     try {
       dp.setConfig(opts.sampleRate, opts.wakeupBatch);
     } catch (e) {
@@ -128,6 +146,8 @@ export class Datapath {
   close(): void {
     if (this.handle) this.addon.objectClose(this.handle);
     this.handle = undefined;
+    if (this.lockFd >= 0) this.addon.closeFd(this.lockFd);
+    this.lockFd = -1;
   }
 }
 
@@ -139,5 +159,26 @@ export function verifyObject(path: string = BPF_OBJECT_PATH): { programs: string
     return { programs: addon.programNames(h) };
   } finally {
     addon.objectClose(h);
+  }
+}
+
+const BPF_FS_MAGIC = 0xcafe4a11;
+
+/**
+ * Creates the pin directory on bpffs and takes its lock, so a second agent on
+ * the same pin_path is refused instead of sharing (and double counting) maps.
+ */
+function lockPinPath(pinPath: string): number {
+  mkdirSync(pinPath, { recursive: true, mode: 0o750 });
+  if (statfsSync(pinPath).type !== BPF_FS_MAGIC) {
+    throw new Error(`agent.bpf.pin_path ${pinPath} is not on a bpffs mount: mount one (mount -t bpf bpf /sys/fs/bpf) and use a directory below it`);
+  }
+  try {
+    return loadAddon().lockDir(pinPath);
+  } catch (e) {
+    if (isBpfError(e) && (e.code === "EAGAIN" || e.code === "EWOULDBLOCK")) {
+      throw new Error(`another rfm agent is running with pin_path ${pinPath} (its lock is held); stop it first or give each agent its own pin_path`);
+    }
+    throw e;
   }
 }
