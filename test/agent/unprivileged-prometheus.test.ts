@@ -42,7 +42,8 @@ async function scrape(port: number): Promise<string> {
 }
 
 function sample(text: string, name: string, labels: string): number | undefined {
-  const line = text.split("\n").find((l) => l.startsWith(`${name}{${labels}}`) || l.startsWith(`${name}{${labels},`));
+  const prefixes = labels ? [`${name}{${labels}} `, `${name}{${labels},`] : [`${name} `];
+  const line = text.split("\n").find((l) => prefixes.some((p) => l.startsWith(p)));
   return line ? Number(line.slice(line.lastIndexOf(" ") + 1)) : undefined;
 }
 
@@ -95,6 +96,14 @@ describe("the agent as operators run it", () => {
     assert.ok(text.includes("process_cpu_seconds_total"), "process metrics are exported");
     const lint = spawnSync("promtool", ["check", "metrics"], { input: text, encoding: "utf8" });
     assert.equal(lint.status, 0, `promtool check metrics: ${lint.stdout}${lint.stderr}`);
+
+    // Flow tuples: shown at 0 in the scrape that first sees them, exact (rate 1) after.
+    const flowLabels = `ifname="${pair.a.name}",direction="ingress",proto="17",src_asn="",dst_asn="",src_city="",dst_city=""`;
+    const again = await scrape(port);
+    assert.equal(sample(again, "rfm_flow_packets_total", flowLabels), 2000);
+    assert.equal(sample(again, "rfm_flow_sampled_bytes_total", flowLabels), 2000 * (UDP4_WIRE + 58));
+    assert.equal(sample(again, "rfm_collector_active_flows", ""), 1);
+    assert.equal(sample(again, "rfm_bpf_sample_rate", ""), 1);
 
     const query = `rfm_interface_rx_packets_total{${labels}}`;
     let seen: string | undefined;

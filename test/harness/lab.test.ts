@@ -6,7 +6,9 @@ import { fileURLToPath } from "node:url";
 import { execIn, HOST_NS, type NetnsProcess } from "./exec.js";
 import { ipTry } from "./ip.js";
 import { createLab, withLab, type Lab } from "./lab.js";
-import { linkInfo } from "./links.js";
+import { linkInfo, linkStats } from "./links.js";
+import { ping } from "./traffic.js";
+import { setTimeout as sleep } from "node:timers/promises";
 import { MAX_NAME } from "./names.js";
 import { listNetns } from "./netns.js";
 import { requirePrivileges } from "./privileges.js";
@@ -135,5 +137,41 @@ describe("lab topology", () => {
     assert.equal(two.a.cidr6, `fd77:${two.subnet.toString(16)}::1/64`);
     const addrs = await lab.execOk(a, ["ip", "-br", "addr", "show", "dev", one.a.name]);
     assert.match(addrs.stdout, new RegExp(`${one.a.cidr4}.*${one.a.cidr6}`));
+  });
+
+  test("a quiet pair (the default) carries only the test's packets: no ARP, ND, MLD or router solicitations", async (t) => {
+    if (!requirePrivileges(t)) return;
+    const lab = await createLab(t);
+    const a = await lab.netns();
+    const b = await lab.netns();
+    const pair = await lab.veth({ ns: a }, { ns: b });
+    await sleep(2000); // link-up chatter of a non-quiet pair starts well within this
+    const idle = await linkStats(a, pair.a.name);
+    assert.deepEqual([idle.txPackets, idle.rxPackets], [0, 0], "the stack sent packets of its own");
+
+    await ping(lab, { from: a, to: pair.b.ipv4, count: 2 });
+    await ping(lab, { from: a, to: pair.b.ipv6, count: 2 });
+    const after = await linkStats(a, pair.a.name);
+    assert.deepEqual([after.txPackets, after.rxPackets], [4, 4]);
+  });
+
+  test("quiet: false gives a plain link: IPv6 link-local address, neighbours resolved by ARP/ND", async (t) => {
+    if (!requirePrivileges(t)) return;
+    const lab = await createLab(t);
+    const a = await lab.netns();
+    const b = await lab.netns();
+    const pair = await lab.veth({ ns: a }, { ns: b }, { quiet: false, staticNeighbors: false });
+    const addrs = await lab.execOk(a, ["ip", "-6", "-br", "addr", "show", "dev", pair.a.name]);
+    assert.match(addrs.stdout, /fe80::/);
+    assert.equal((await ping(lab, { from: a, to: pair.b.ipv4, count: 1 })).received, 1);
+    const neigh = await lab.execOk(a, ["ip", "neigh", "show", pair.b.ipv4]);
+    assert.match(neigh.stdout, new RegExp(`lladdr ${pair.b.mac} (REACHABLE|STALE|DELAY)`));
+  });
+
+  test("a quiet pair without static neighbours is refused (nothing could resolve them)", async (t) => {
+    if (!requirePrivileges(t)) return;
+    const lab = await createLab(t);
+    const a = await lab.netns();
+    await assert.rejects(lab.veth({ ns: a }, { ns: HOST_NS }, { staticNeighbors: false }), /needs staticNeighbors/);
   });
 });

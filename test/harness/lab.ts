@@ -27,6 +27,14 @@ export interface VethOptions {
    * traffic, and no datagrams dropped while a neighbour resolves.
    */
   staticNeighbors?: boolean;
+  /**
+   * No packets but the test's own (default true): no IPv6 link-local address
+   * (so no DAD, router solicitations or their MLD reports) and IFF_NOARP (so
+   * no solicited-node group, hence no MLD report for the global address
+   * either). Needs staticNeighbors. Enabling forwarding in a namespace still
+   * joins ff02::2 and reports it.
+   */
+  quiet?: boolean;
 }
 
 export interface Iface {
@@ -133,6 +141,9 @@ export class Lab {
     if (b.ns === null) this.hostLinks.push(nameB);
     await ip(null, ["link", "add", nameA, ...where(a.ns), "type", "veth", "peer", "name", nameB, ...where(b.ns)]);
 
+    const quiet = opts.quiet ?? true;
+    const staticNeighbors = opts.staticNeighbors ?? true;
+    if (quiet && !staticNeighbors) throw new Error("a quiet veth (IFF_NOARP) needs staticNeighbors");
     const ends = [
       { ns: a.ns, name: nameA, addrs: subnetAddresses(subnet, 1) },
       { ns: b.ns, name: nameB, addrs: subnetAddresses(subnet, 2) },
@@ -140,6 +151,8 @@ export class Lab {
     for (const end of ends) {
       await ipBatch(end.ns, [
         ...(opts.mtu ? [["link", "set", "dev", end.name, "mtu", String(opts.mtu)]] : []),
+        // Before "up": the link-local address is generated when the link comes up.
+        ...(quiet ? [["link", "set", "dev", end.name, "addrgenmode", "none", "arp", "off"]] : []),
         ["addr", "add", end.addrs.cidr4, "dev", end.name],
         ["addr", "add", end.addrs.cidr6, "dev", end.name, "nodad"],
         ["link", "set", "dev", end.name, "up"],
@@ -152,7 +165,7 @@ export class Lab {
       b: { ns: b.ns, name: nameB, ifindex: infoB.ifindex, mac: infoB.mac, ...ends[1].addrs },
       subnet,
     };
-    if (opts.staticNeighbors ?? true) {
+    if (staticNeighbors) {
       for (const [self, peer] of [[pair.a, pair.b], [pair.b, pair.a]] as const) {
         await ipBatch(self.ns, [
           ["neigh", "replace", peer.ipv4, "lladdr", peer.mac, "dev", self.name, "nud", "permanent"],
