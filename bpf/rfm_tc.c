@@ -171,9 +171,13 @@ static __always_inline int parse_l34(struct __sk_buff *skb, const struct parsed 
 				break;
 			}
 			if (proto == IPPROTO_FRAGMENT_) {
-				if (h[2] || (h[3] & 0xf8))
-					r->fragment = 1;
 				off += 8;
+				if (h[2] || (h[3] & 0xf8)) {
+					/* Later fragment: what follows is mid-payload, not headers. */
+					r->fragment = 1;
+					proto = h[0];
+					break;
+				}
 			} else if (proto == IPPROTO_AH_) {
 				off += ((__u32)h[1] + 2) << 2;
 			} else {
