@@ -4,7 +4,7 @@
 // bytes = skb bytes + (segs - 1) * header bytes (L2 + L3 + L4).
 import { describe, test } from "node:test";
 import * as assert from "node:assert/strict";
-import { FAMILY_IPV4, FAMILY_IPV6, FAMILY_OTHER, EV_FLAG_FRAGMENT } from "../../src/bpf/layout.js";
+import { FAMILY_IPV4, FAMILY_IPV6, FAMILY_OTHER } from "../../src/bpf/layout.js";
 import { requirePrivileges } from "../harness/privileges.js";
 import { ETH_P_8021Q, ETH_P_IP, ETH_P_IPV6, IPPROTO, arp, eth, hopByHop, ipv4, ipv6, tcp, udp } from "./frames.js";
 import { ProgRun } from "./prog-run.js";
@@ -92,16 +92,6 @@ describe("GSO packets", () => {
     assert.deepEqual(pr.run(frame, { gsoSegs: 5, gsoSize: 1000 }).events, []);
     assert.deepEqual(pr.counters(), [counter(FAMILY_IPV4, 1, frame.length)]);
     assert.equal(pr.dp.readCpuState().gsoHdrErrors, 1);
-  });
-
-  test("a later fragment: its segments carry only the IP header", (t) => {
-    if (!requirePrivileges(t)) return;
-    const pr = ProgRun.open(t);
-    const frame = eth(ETH_P_IP, ipv4({ src: S4, dst: D4, proto: IPPROTO.UDP, fragOffset: 100, payload: Buffer.alloc(1200) }));
-    const wire = frame.length + 14 + 20;
-    expectEvent(pr.run(frame, { gsoSegs: 2, gsoSize: 600 }), {
-      proto: IPPROTO.UDP, src: S4, dst: D4, flags: EV_FLAG_FRAGMENT, segs: 2, len: wire,
-    });
   });
 
   test("a non-IP frame marked GSO is one packet of its own bytes, not a header error", (t) => {
