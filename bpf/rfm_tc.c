@@ -248,17 +248,25 @@ static __always_inline void count_iface(struct __sk_buff *skb, __u8 dir, __u8 fa
  * (mean N) is cheaper than a random number per packet and, being random,
  * cannot alias with periodic traffic.
  */
+static __always_inline __u32 draw_countdown(__u32 rate)
+{
+	/* 2N - 1 wraps above 2^31: such rates draw from the whole 32-bit range. */
+	__u32 span = rate > 0x80000000u ? 0xffffffffu : 2 * rate - 1;
+
+	return 1 + bpf_get_prandom_u32() % span;
+}
+
 static __always_inline int sample_now(struct rfm_cpu_state *cpu, __u32 rate)
 {
 	if (rate <= 1)
 		return rate == 1;
 	if (cpu->countdown_rate != rate || cpu->countdown == 0) {
 		cpu->countdown_rate = rate;
-		cpu->countdown = 1 + bpf_get_prandom_u32() % (2 * rate - 1);
+		cpu->countdown = draw_countdown(rate);
 	}
 	if (--cpu->countdown)
 		return 0;
-	cpu->countdown = 1 + bpf_get_prandom_u32() % (2 * rate - 1);
+	cpu->countdown = draw_countdown(rate);
 	return 1;
 }
 

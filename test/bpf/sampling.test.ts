@@ -64,11 +64,11 @@ describe("Sampling", () => {
     expectEvents(pr.run(FRAME), [EVENT]);
   });
 
-  test("a rate above 2^31 still samples about 1 in N, not every packet", (t) => {
+  test("a rate above 2^31 samples at most about 1 in 2^31, never every packet", (t) => {
     if (!requirePrivileges(t)) return;
     const pr = ProgRun.open(t, { sampleRate: 2 ** 31 + 1 });
-    assert.deepEqual(pr.run(FRAME, { repeat: 10_000 }).events.length, 0);
+    assert.equal(pr.run(FRAME, { repeat: 10_000 }).events.length, 0);
     pr.dp.setConfig(2 ** 32 - 1, 64);
-    assert.deepEqual(pr.run(FRAME, { repeat: 10_000 }).events.length, 0);
+    assert.equal(pr.run(FRAME, { repeat: 10_000 }).events.length, 0);
   });
 });
