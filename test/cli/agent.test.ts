@@ -7,6 +7,7 @@ import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createServer } from "node:net";
 import { CLI, collect, runCli, waitForStderr } from "./run-cli.js";
 import { requirePrivileges } from "../harness/privileges.js";
 import { freePort } from "../harness/ports.js";
@@ -34,6 +35,7 @@ describe("rfm agent", () => {
       const done = collect(child, 20_000);
       const log = await waitForStderr(child, /agent started/);
       assert.match(log, /sample_rate=7/);
+      assert.match(log, /WARN +interface pattern matches no link yet pattern=rfmt-none-\[0-9\]\+/, "starts with no match, warning per pattern");
       const during = loadedRfmPrograms().filter((id) => !before.has(id));
       assert.equal(during.length, 2, `expected our ingress and egress programs loaded, saw ids ${during.join(",")}`);
       child.kill(sig);
@@ -50,6 +52,19 @@ describe("rfm agent", () => {
     assert.equal(r.code, 1);
     assert.match(r.stderr, /agent\.bpf\.sample_rate/);
     assert.match(r.stderr, /agent\.bpf\.ring_buf_size/);
+  });
+
+  test("a metrics port already in use stops the start with exit 1", async (t) => {
+    if (!requirePrivileges(t)) return;
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, "::1", r));
+    t.after(() => blocker.close());
+    const port = (blocker.address() as { port: number }).port;
+    const path = await config();
+    writeFileSync(path, `[agent]\ninterfaces = ["rfmt-none"]\n[agent.prometheus]\nport = ${port}\n`);
+    const r = await runCli(["agent", "-c", path]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /cannot start: .*EADDRINUSE/);
   });
 
   test("a missing config file is named, exit 1", async () => {
