@@ -29,8 +29,9 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+// One file at a time: kernel tests read global state (loaded programs, links).
 const env = { ...process.env, ...(strict ? { RFM_REQUIRE_PRIVILEGED: "1" } : {}) };
-const child = spawn(process.execPath, ["--test", "--test-reporter=spec", ...files], { env, stdio: ["ignore", "pipe", "inherit"] });
+const child = spawn(process.execPath, ["--test", "--test-reporter=spec", "--test-concurrency=1", ...files], { env, stdio: ["ignore", "pipe", "inherit"] });
 let tail = "";
 child.stdout.on("data", (chunk) => {
   process.stdout.write(chunk);
