@@ -7,7 +7,6 @@ import { requirePrivileges } from "../harness/privileges.js";
 import { createLab, type Lab, type VethPair } from "../harness/lab.js";
 import { HOST_NS } from "../harness/exec.js";
 import { sendUdp, startUdpReceiver, ping } from "../harness/traffic.js";
-import { setSysctl } from "../harness/netns.js";
 import { startAgent, liveFlows, ifaceCounters, delta, until, type FlowView } from "./agent-lab.js";
 import { Datapath } from "../../src/bpf/datapath.js";
 import { loadAddon } from "../../src/bpf/addon.js";
@@ -17,16 +16,10 @@ const ETH = 14;
 const UDP4 = ETH + 20 + 8;
 const UDP6 = ETH + 40 + 8;
 
-/** A namespace that stays quiet (no router solicitations), joined to the host by a veth. */
+/** A namespace joined to the host by a veth; lab veths are quiet (no ARP, NDP, MLD of their own). */
 async function quietPair(lab: Lab): Promise<VethPair> {
   const ns = await lab.netns();
-  await setSysctl(ns, "net.ipv6.conf.default.router_solicitations", "0");
-  await setSysctl(ns, "net.ipv6.conf.all.router_solicitations", "0");
-  const pair = await lab.veth({ ns: HOST_NS }, { ns });
-  execFileSync("sysctl", ["-q", "-w", `net.ipv6.conf.${pair.a.name}.router_solicitations=0`]);
-  // Let link-up chatter (MLD reports) pass before anything is measured.
-  await new Promise((r) => setTimeout(r, 1500));
-  return pair;
+  return lab.veth({ ns: HOST_NS }, { ns });
 }
 
 function flowsTo(flows: FlowView[], dst: string, dport: number, direction = 0): FlowView[] {

@@ -11,7 +11,6 @@ import { requirePrivileges } from "../harness/privileges.js";
 import { createLab, type Lab, type VethPair } from "../harness/lab.js";
 import { HOST_NS } from "../harness/exec.js";
 import { sendUdp, startUdpReceiver } from "../harness/traffic.js";
-import { setSysctl } from "../harness/netns.js";
 import { freePort } from "../harness/ports.js";
 import { CLI, collect, waitForStderr } from "../cli/run-cli.js";
 import { until } from "./agent-lab.js";
@@ -19,11 +18,7 @@ import { until } from "./agent-lab.js";
 const UDP4_WIRE = 14 + 20 + 8;
 
 async function quietPair(lab: Lab): Promise<VethPair> {
-  const ns = await lab.netns();
-  await setSysctl(ns, "net.ipv6.conf.default.router_solicitations", "0");
-  const pair = await lab.veth({ ns: HOST_NS }, { ns });
-  execFileSync("sysctl", ["-q", "-w", `net.ipv6.conf.${pair.a.name}.router_solicitations=0`]);
-  return pair;
+  return lab.veth({ ns: HOST_NS }, { ns: await lab.netns() });
 }
 
 /** A config file readable by any user, for an agent watching `ifname` with metrics on 127.0.0.1:port. */

@@ -7,7 +7,8 @@ import { fileURLToPath } from "node:url";
 import { bpffsMountPoints, checkBpffs } from "../../src/doctor/bpffs.js";
 import { requirePrivileges } from "../harness/privileges.js";
 
-const DOCTOR_MAIN = fileURLToPath(new URL("../../src/doctor/main.js", import.meta.url));
+/** `rfm doctor` through the real CLI. */
+const RFM_CLI = fileURLToPath(new URL("../../src/cli/main.js", import.meta.url));
 
 const MOUNTINFO = [
   "22 28 0:21 / /sys rw,nosuid,nodev,noexec,relatime shared:7 - sysfs sysfs rw",
@@ -35,9 +36,9 @@ describe("bpffsMountPoints", () => {
 
 function doctorInMountNamespace(setup: string): Promise<{ code: number; out: string }> {
   // Inside `unshare -m` mounts are private: nothing here reaches the host.
-  const script = `${setup}; exec "$0" "$1"`;
+  const script = `${setup}; exec "$0" "$@"`;
   return new Promise((resolve) => {
-    execFile("unshare", ["-m", "sh", "-c", script, process.execPath, DOCTOR_MAIN], { timeout: 60_000 }, (err, stdout, stderr) => {
+    execFile("unshare", ["-m", "sh", "-c", script, process.execPath, RFM_CLI, "doctor"], { timeout: 60_000 }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === "number" ? err.code : -1) : 0, out: stdout + stderr });
     });
   });
