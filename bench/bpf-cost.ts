@@ -1,16 +1,18 @@
 // In-program cost per packet of rfm_tc_ingress, measured with
 // BPF_PROG_TEST_RUN on a 60-byte Ethernet+IPv4+UDP frame at sample rates
-// 1, 10, 100 and 1000, minus an empty TC program run in the same rounds, so
+// 1, 10, 100 and 1000, minus an empty TC program measured in the same rounds:
 // what remains is the datapath's own work (test-run's loop cost cancels out).
-// Rows are interleaved within each round; medians over the rounds are printed.
-// Prints figures only; it never passes or fails.
-// Run: node dist/bench/bpf-cost.js [--baseline other-rfm_tc.o] [--rounds N] [--repeat N]
+// Rows are interleaved within each round, in an order rotated every round;
+// medians over the rounds are printed. Figures only: it never passes or fails.
+//
+// Run: node dist/bench/bpf-cost.js [--compare label=other.o ...] [--rounds N] [--repeat N]
+// --compare measures other builds of bpf/rfm_tc.c in the same rounds (before/after).
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { arch, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { loadAddon, type NativeAddon, type RingHandle } from "../src/bpf/addon.js";
+import { loadAddon, type NativeAddon, type ObjectHandle, type RingHandle } from "../src/bpf/addon.js";
 import { BPF_OBJECT_PATH, Datapath } from "../src/bpf/datapath.js";
 import { EVENT_SIZE } from "../src/bpf/layout.js";
 import { ipv4Udp } from "../test/bpf/frames.js";
@@ -29,7 +31,7 @@ char LICENSE[] SEC("license") = "GPL";
 
 const { values: args } = parseArgs({
   options: {
-    baseline: { type: "string" },
+    compare: { type: "string", multiple: true, default: [] },
     rounds: { type: "string", default: "9" },
     repeat: { type: "string", default: "1000000" },
   },
@@ -38,9 +40,11 @@ const ROUNDS = Number(args.rounds);
 const REPEAT = Number(args.repeat);
 const RATES = [1, 10, 100, 1000];
 const WAKEUP_BATCH = 64; // the config default
-/** Room for every event of one N=1 run, so the ring never fills mid-run. */
+/** Never reached: every submit is BPF_RB_NO_WAKEUP, isolating the wakeup cost. */
+const NO_WAKEUP_BATCH = 2 ** 32 - 1;
+/** Room for every event of one N=1 run: the ring never fills mid-run. */
 const BIG_RING = 1 << 27;
-/** A ring that is full almost at once: N=1 then measures the drop path. */
+/** Full after ~900 events: N=1 then mostly measures the ring-full (drop) path. */
 const SMALL_RING = 1 << 16;
 
 const FRAME = ipv4Udp("192.0.2.1", "198.51.100.1", 40000, 53, 18); // 14 + 20 + 8 + 18 = 60 bytes
@@ -55,16 +59,15 @@ function compileEmpty(dir: string): string {
 /** One loaded object with a ring reader that only counts. */
 class Loaded {
   readonly dp: Datapath;
-  readonly ring: RingHandle;
+  private readonly ring: RingHandle;
   events = 0;
   constructor(
     private readonly addon: NativeAddon,
-    readonly label: string,
     objectPath: string,
     ringBufSize: number,
   ) {
     this.dp = Datapath.open({ objectPath, ringBufSize, ifaceStatsSize: 4096, sampleRate: 1, wakeupBatch: WAKEUP_BATCH });
-    this.ring = addon.ringOpen(this.dp.eventsFd, EVENT_SIZE, 4096, (_b, count) => {
+    this.ring = addon.ringOpen(this.dp.eventsFd, EVENT_SIZE, 4096, (_batch, count) => {
       this.events += count;
     });
   }
@@ -78,92 +81,93 @@ class Loaded {
 }
 
 interface Row {
-  label: string;
+  object: string;
+  what: string;
   rate: number;
-  obj: Loaded | null; // null: the empty program
-  kernelNs: number[]; // test-run's own per-run average (whole ns)
-  wallNs: number[]; // wall clock around the syscall / repeat
-  events: number[]; // events read after each measurement
-  drops: number[]; // ring drops during each measurement
+  wakeupBatch: number;
+  target: Loaded | null; // null: the empty program
+  kernelNs: number[]; // test-run's own per-run average, whole ns
+  wallNs: number[]; // wall clock around the syscall / repeat, fractional
+  events: number[];
+  drops: number[];
 }
 
-function measure(addon: NativeAddon, fd: number, ctx: Buffer): { kernel: number; wall: number } {
-  const t0 = process.hrtime.bigint();
-  const r = addon.testRun(fd, FRAME, REPEAT, ctx);
-  const wall = Number(process.hrtime.bigint() - t0) / REPEAT;
-  return { kernel: r.durationNs, wall };
-}
-
-const median = (xs: number[]) => {
+const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
+function measure(addon: NativeAddon, row: Row, emptyFd: number, ctx: Buffer): void {
+  const l = row.target;
+  l?.dp.setConfig(row.rate, row.wakeupBatch);
+  const events0 = l?.events ?? 0;
+  const drops0 = l?.dp.readCpuState().ringDrops ?? 0;
+  const t0 = process.hrtime.bigint();
+  const r = addon.testRun(l ? l.dp.ingressFd : emptyFd, FRAME, REPEAT, ctx);
+  const wall = Number(process.hrtime.bigint() - t0) / REPEAT;
+  l?.drain(); // the next run starts with an empty ring
+  row.kernelNs.push(r.durationNs);
+  row.wallNs.push(wall);
+  row.events.push((l?.events ?? 0) - events0);
+  row.drops.push((l?.dp.readCpuState().ringDrops ?? 0) - drops0);
+}
+
+function rowsFor(addon: NativeAddon, object: string, path: string, loaded: Loaded[]): Row[] {
+  const big = new Loaded(addon, path, BIG_RING);
+  const small = new Loaded(addon, path, SMALL_RING);
+  loaded.push(big, small);
+  const row = (what: string, rate: number, wakeupBatch: number, target: Loaded): Row =>
+    ({ object, what, rate, wakeupBatch, target, kernelNs: [], wallNs: [], events: [], drops: [] });
+  return [
+    ...RATES.map((n) => row(`N=${n}`, n, WAKEUP_BATCH, big)),
+    row("N=1, no forced wakeups", 1, NO_WAKEUP_BATCH, big),
+    row("N=1, ring full", 1, WAKEUP_BATCH, small),
+  ];
+}
+
 function main(): void {
   const addon = loadAddon();
   const dir = mkdtempSync(join(tmpdir(), "rfm-bench-"));
   const loaded: Loaded[] = [];
-  let emptyObj: ReturnType<NativeAddon["objectOpen"]> | undefined;
+  let emptyObj: ObjectHandle | undefined;
   try {
     emptyObj = addon.objectOpen(compileEmpty(dir), {});
     const emptyFd = addon.programFd(emptyObj, "empty");
-    const objects: [string, string][] = [["rfm", BPF_OBJECT_PATH]];
-    if (args.baseline) objects.unshift(["baseline", args.baseline]);
+    const objects: [string, string][] = args.compare.map((c) => {
+      const at = c.indexOf("=");
+      if (at < 1) throw new Error(`--compare wants label=path, got ${c}`);
+      return [c.slice(0, at), c.slice(at + 1)];
+    });
+    objects.push(["rfm", BPF_OBJECT_PATH]);
 
-    const rows: Row[] = [{ label: "empty", rate: 0, obj: null, kernelNs: [], wallNs: [], events: [], drops: [] }];
-    for (const [label, path] of objects) {
-      const big = new Loaded(addon, label, path, BIG_RING);
-      const small = new Loaded(addon, `${label} ring full`, path, SMALL_RING);
-      loaded.push(big, small);
-      for (const rate of RATES) rows.push({ label, rate, obj: big, kernelNs: [], wallNs: [], events: [], drops: [] });
-      rows.push({ label: small.label, rate: 1, obj: small, kernelNs: [], wallNs: [], events: [], drops: [] });
-    }
+    const empty: Row = { object: "empty", what: "", rate: 0, wakeupBatch: 0, target: null, kernelNs: [], wallNs: [], events: [], drops: [] };
+    const rows = [empty, ...objects.flatMap(([label, path]) => rowsFor(addon, label, path, loaded))];
     const ctx = skbCtx({ ifindex: 1 });
 
-    // Warm-up: JIT images and caches, per-CPU map slots, the interface key.
-    for (const row of rows) measure(addon, row.obj ? row.obj.dp.ingressFd : emptyFd, ctx);
-    for (const l of loaded) l.drain();
+    // Warm-up: JIT images, caches, per-CPU map slots, the interface key. Not recorded.
+    for (const row of rows) measure(addon, { ...row, kernelNs: [], wallNs: [], events: [], drops: [] }, emptyFd, ctx);
 
     for (let round = 0; round < ROUNDS; round++) {
-      // Rotate the order each round so no row always follows the same one.
-      const order = rows.map((_, i) => rows[(i + round) % rows.length]);
-      for (const row of order) {
-        const obj = row.obj;
-        obj?.dp.setConfig(row.rate, WAKEUP_BATCH);
-        const events0 = obj?.events ?? 0;
-        const drops0 = obj?.dp.readCpuState().ringDrops ?? 0;
-        const m = measure(addon, obj ? obj.dp.ingressFd : emptyFd, ctx);
-        obj?.drain(); // between runs: the next run starts with an empty ring
-        row.kernelNs.push(m.kernel);
-        row.wallNs.push(m.wall);
-        row.events.push((obj?.events ?? 0) - events0);
-        row.drops.push((obj?.dp.readCpuState().ringDrops ?? 0) - drops0);
-      }
+      for (let i = 0; i < rows.length; i++) measure(addon, rows[(i + round) % rows.length], emptyFd, ctx);
     }
 
-    const empty = rows[0];
-    console.log(`bpf-cost: ${FRAME.length}-byte IPv4/UDP frame, ${REPEAT.toLocaleString("en")} runs per measurement, ${ROUNDS} rounds, kernel ${execFileSync("uname", ["-r"]).toString().trim()}`);
-    console.log(`empty TC program: ${median(empty.kernelNs)} ns (test-run timer), ${median(empty.wallNs).toFixed(1)} ns (wall)`);
+    const kernel = execFileSync("uname", ["-r"]).toString().trim();
+    console.log(`bpf-cost: ${FRAME.length}-byte IPv4/UDP frame on lo ingress, ${REPEAT.toLocaleString("en")} runs per measurement, ${ROUNDS} rounds, kernel ${kernel}`);
+    console.log(`empty TC program: ${median(empty.kernelNs)} ns per run (test-run timer), ${median(empty.wallNs).toFixed(1)} ns (wall)`);
+    console.log("net = gross - empty of the same round; medians. gross/net: test-run's timer (whole ns); wall: clock around the syscall");
     console.log("");
-    console.log("object                 N  gross ns  net ns  net ns (wall)  events/run  ring drops/run");
+    console.log(`${"object".padEnd(10)} ${"rows".padEnd(24)} ${"gross".padStart(6)} ${"net".padStart(5)} ${"net wall".padStart(9)} ${"events/run".padStart(11)} ${"drops/run".padStart(10)}`);
     for (const row of rows.slice(1)) {
-      const nets = row.kernelNs.map((k, i) => k - empty.kernelNs[i]);
-      const wallNets = row.wallNs.map((w, i) => w - empty.wallNs[i]);
+      const net = median(row.kernelNs.map((k, i) => k - empty.kernelNs[i]));
+      const netWall = median(row.wallNs.map((w, i) => w - empty.wallNs[i]));
       console.log(
-        [
-          row.label.padEnd(20),
-          String(row.rate).padStart(4),
-          String(median(row.kernelNs)).padStart(9),
-          String(median(nets)).padStart(7),
-          median(wallNets).toFixed(1).padStart(14),
-          String(median(row.events)).padStart(11),
-          String(median(row.drops)).padStart(15),
-        ].join(" "),
+        `${row.object.padEnd(10)} ${row.what.padEnd(24)} ${String(median(row.kernelNs)).padStart(6)} ${String(net).padStart(5)} ` +
+          `${netWall.toFixed(1).padStart(9)} ${String(median(row.events)).padStart(11)} ${String(median(row.drops)).padStart(10)}`,
       );
     }
     console.log("");
-    console.log("gross/net: test-run's timer (whole ns per run, medians); wall: clock around the syscall, fractional");
+    console.log(`wakeup_batch ${WAKEUP_BATCH} (the default) unless told; ring ${BIG_RING >> 20} MiB, drained between runs; "ring full": ${SMALL_RING >> 10} KiB`);
     console.log("goals (issue): net <= 10 ns at N = 100, <= 60 ns at N = 1");
   } finally {
     for (const l of loaded) l.close();

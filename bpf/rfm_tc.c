@@ -69,6 +69,8 @@ struct vlan_tag {
 
 /* Where the headers are, found once and shared by counting and sampling. */
 struct parsed {
+	void *data;      /* linear data; read from the ctx once, in parse_l2 */
+	void *data_end;
 	__u32 l3_off;    /* offset of the IP header in the frame */
 	__u16 eth_proto; /* innermost ethertype, host order */
 	__u8 family;
@@ -82,6 +84,8 @@ static __always_inline void parse_l2(struct __sk_buff *skb, struct parsed *p)
 	struct ethhdr *eth = data;
 	__u32 off = sizeof(*eth);
 
+	p->data = data;
+	p->data_end = data_end;
 	p->family = RFM_FAMILY_OTHER;
 	p->eth_proto = 0;
 	p->l2_len = 0;
@@ -121,6 +125,24 @@ struct l34 {
 	__u32 hdr_len;   /* L2 + L3 + L4 header bytes (qdisc_pkt_len_init's hdr_len) */
 };
 
+/* Bound on header offsets, so the verifier can range-check packet pointers. */
+#define RFM_MAX_HDR_OFF 1024
+
+/*
+ * Copies len header bytes at off. They are in the linear data almost always,
+ * and a direct read there costs far less than bpf_skb_load_bytes, which
+ * remains the way into a non-linear skb. Fails only past the packet's end.
+ */
+static __always_inline int load_hdr(struct __sk_buff *skb, const struct parsed *p, __u32 off,
+				    void *to, const __u32 len)
+{
+	if (off <= RFM_MAX_HDR_OFF && p->data + off + len <= p->data_end) {
+		__builtin_memcpy(to, p->data + off, len);
+		return 0;
+	}
+	return bpf_skb_load_bytes(skb, off, to, len);
+}
+
 /* Returns 0 when the IP header itself is readable; ports may still be cut. */
 static __always_inline int parse_l34(struct __sk_buff *skb, const struct parsed *p,
 				     struct l34 *r, __u8 *src, __u8 *dst)
@@ -134,7 +156,7 @@ static __always_inline int parse_l34(struct __sk_buff *skb, const struct parsed 
 	r->dport = 0;
 	if (p->family == RFM_FAMILY_IPV4) {
 		struct iphdr ip;
-		if (bpf_skb_load_bytes(skb, off, &ip, sizeof(ip)) < 0)
+		if (load_hdr(skb, p, off, &ip, sizeof(ip)) < 0)
 			return -1;
 		__u32 ihl = (*(__u8 *)&ip & 0x0f) << 2;
 		if (ihl < sizeof(ip))
@@ -153,7 +175,7 @@ static __always_inline int parse_l34(struct __sk_buff *skb, const struct parsed 
 		off += ihl;
 	} else {
 		struct ipv6hdr ip6;
-		if (bpf_skb_load_bytes(skb, off, &ip6, sizeof(ip6)) < 0)
+		if (load_hdr(skb, p, off, &ip6, sizeof(ip6)) < 0)
 			return -1;
 		__builtin_memcpy(src, &ip6.saddr, 16);
 		__builtin_memcpy(dst, &ip6.daddr, 16);
@@ -166,7 +188,7 @@ static __always_inline int parse_l34(struct __sk_buff *skb, const struct parsed 
 			    proto != IPPROTO_DSTOPTS_)
 				break;
 			__u8 h[4];
-			if (bpf_skb_load_bytes(skb, off, h, sizeof(h)) < 0) {
+			if (load_hdr(skb, p, off, h, sizeof(h)) < 0) {
 				r->truncated = 1;
 				break;
 			}
@@ -194,7 +216,7 @@ static __always_inline int parse_l34(struct __sk_buff *skb, const struct parsed 
 
 	if (proto == IPPROTO_TCP || proto == IPPROTO_UDP || proto == IPPROTO_SCTP_) {
 		__u16 ports[2];
-		if (bpf_skb_load_bytes(skb, off, ports, sizeof(ports)) < 0) {
+		if (load_hdr(skb, p, off, ports, sizeof(ports)) < 0) {
 			r->truncated = 1;
 			return 0;
 		}
@@ -202,14 +224,14 @@ static __always_inline int parse_l34(struct __sk_buff *skb, const struct parsed 
 		r->dport = bpf_ntohs(ports[1]);
 		if (proto == IPPROTO_TCP) {
 			__u8 doff;
-			if (bpf_skb_load_bytes(skb, off + 12, &doff, 1) == 0)
+			if (load_hdr(skb, p, off + 12, &doff, 1) == 0)
 				r->hdr_len = off + ((doff >> 4) << 2);
 		} else if (proto == IPPROTO_UDP) {
 			r->hdr_len = off + 8;
 		}
 	} else if (proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6_) {
 		__u8 tc[2];
-		if (bpf_skb_load_bytes(skb, off, tc, sizeof(tc)) < 0) {
+		if (load_hdr(skb, p, off, tc, sizeof(tc)) < 0) {
 			r->truncated = 1;
 			return 0;
 		}

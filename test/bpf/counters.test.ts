@@ -48,6 +48,17 @@ describe("Interface counters", () => {
     ]);
   });
 
+  test("a full counter map: a new key is not added and counts as an iface error; existing keys go on counting", (t) => {
+    if (!requirePrivileges(t)) return;
+    const pr = ProgRun.open(t, { sampleRate: 1, ifaceStatsSize: 1 });
+    pr.run(V4, { repeat: 2 });
+    const v6 = pr.run(V6, { repeat: 3 });
+    assert.equal(v6.events.length, 3, "sampling does not depend on the counter");
+    pr.run(V4);
+    assert.deepEqual(pr.counters(), [counter(FAMILY_IPV4, 3, 3 * V4.length)]);
+    assert.equal(pr.dp.readCpuState().ifaceErrors, 3);
+  });
+
   test("both programs return -1 (TC_ACT_UNSPEC / TCX_NEXT) for every kind of frame, sampled or not", (t) => {
     if (!requirePrivileges(t)) return;
     const addon = loadAddon();

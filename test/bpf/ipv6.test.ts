@@ -2,7 +2,7 @@
 // header chain (the program walks at most 6 headers) and fragments.
 import { describe, test } from "node:test";
 import * as assert from "node:assert/strict";
-import { FAMILY_IPV6, EV_FLAG_FRAGMENT } from "../../src/bpf/layout.js";
+import { FAMILY_IPV6, EV_FLAG_FRAGMENT, EV_FLAG_TRUNCATED } from "../../src/bpf/layout.js";
 import { requirePrivileges } from "../harness/privileges.js";
 import { ETH_P_IPV6, IPPROTO, ah, dstOpts, eth, fragment, hopByHop, icmp, ipv6, routing, sctp, tcp, udp, type ExtHeader } from "./frames.js";
 import { ProgRun } from "./prog-run.js";
@@ -69,6 +69,15 @@ describe("IPv6", () => {
       assert.equal(run.events.length, 1, what);
       assert.deepEqual([run.events[0].proto, run.events[0].sport, run.events[0].dport], [IPPROTO.TCP, 1111, 2222], what);
     }
+  });
+
+  test("headers past the first KiB (a 1,208-byte hop-by-hop header) are still read; cut there, TRUNCATED", (t) => {
+    if (!requirePrivileges(t)) return;
+    const pr = ProgRun.open(t);
+    const frame = v6(IPPROTO.UDP, udp(6000, 6001, 8), [hopByHop(150)]);
+    expectEvent(pr.run(frame), { proto: IPPROTO.UDP, src: SRC, dst: DST, sport: 6000, dport: 6001, len: frame.length });
+    const cut = frame.subarray(0, 14 + 40 + 1208 + 2);
+    expectEvent(pr.run(cut), { proto: IPPROTO.UDP, src: SRC, dst: DST, flags: EV_FLAG_TRUNCATED, len: cut.length });
   });
 
   test("with 7 extension headers the walk stops: the seventh header's type is the protocol, ports 0", (t) => {

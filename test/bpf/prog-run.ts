@@ -15,6 +15,7 @@ export const RFM_NEXT = -1;
 
 export interface ProgRunOptions {
   sampleRate?: number;
+  ifaceStatsSize?: number;
   wakeupBatch?: number;
   ringBufSize?: number;
 }
@@ -40,7 +41,7 @@ export class ProgRun {
   private constructor(o: ProgRunOptions) {
     this.dp = Datapath.open({
       ringBufSize: o.ringBufSize ?? 1 << 20,
-      ifaceStatsSize: 64,
+      ifaceStatsSize: o.ifaceStatsSize ?? 64,
       sampleRate: o.sampleRate ?? 1,
       wakeupBatch: o.wakeupBatch ?? 64,
     });
