@@ -36,6 +36,11 @@ struct rfm_iface_value {
 	__u64 bytes;   /* wire bytes: Ethernet header and VLAN tags included, no FCS */
 };
 
+/* Per-CPU counters of one interface (ifindex = array index): [dir][other, IPv4, IPv6]. */
+struct rfm_iface_slot {
+	struct rfm_iface_value v[2][3];
+};
+
 /* Per-CPU scratch and error counters, one slot (key 0). */
 struct rfm_cpu_state {
 	__u64 ring_drops;     /* ring buffer reserve failures */

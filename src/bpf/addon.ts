@@ -30,6 +30,8 @@ export interface NativeAddon {
   mapDelete(fd: number, key: Uint8Array): boolean;
   /** Every key of a map, concatenated, in one call (at most maxKeys). */
   mapKeys(fd: number, keySize: number, maxKeys: number): Buffer;
+  /** The whole map in a few BPF_MAP_LOOKUP_BATCH calls; valueSize includes every CPU for per-CPU maps. */
+  mapLookupBatch(fd: number, keySize: number, valueSize: number, maxEntries: number): { keys: Buffer; values: Buffer; count: number };
   mapInfo(fd: number): { type: number; keySize: number; valueSize: number; maxEntries: number; id: number; name: string };
   programNames(h: ObjectHandle): string[];
   /** Number of possible CPUs (the stride of per-CPU values). */

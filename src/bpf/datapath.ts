@@ -6,7 +6,7 @@ import { loadAddon, isBpfError, type NativeAddon, type ObjectHandle } from "./ad
 import { packagePath } from "../paths.js";
 import {
   MAP_CONFIG, MAP_CPU, MAP_EVENTS, MAP_IFACE_STATS, PROG_EGRESS, PROG_INGRESS, encodeConfig, decodeConfig, CONFIG_SIZE,
-  IFACE_KEY_SIZE, IFACE_VALUE_SIZE, CPU_STATE_SIZE, CPU, DIR_INGRESS, DIR_EGRESS, FAMILY_OTHER, FAMILY_IPV4, FAMILY_IPV6,
+  IFACE_KEY_SIZE, IFACE_VALUE_SIZE, IFACE_SLOT_SIZE, IFACE_SLOTS, SLOT_FAMILIES, MAP_IFACE_SLOTS, CPU_STATE_SIZE, CPU, DIR_INGRESS, DIR_EGRESS, FAMILY_OTHER, FAMILY_IPV4, FAMILY_IPV6,
 } from "./layout.js";
 
 export interface IfaceCounter {
@@ -27,6 +27,8 @@ export interface DatapathOptions {
   wakeupBatch: number;
   /** bpffs directory where the interface counters are pinned and reused. */
   pinPath?: string;
+  /** Interfaces with ifindex below this count in array slots, the rest in the hash (tests lower it). */
+  ifaceSlots?: number;
 }
 
 export class Datapath {
@@ -34,6 +36,9 @@ export class Datapath {
   readonly egressFd: number;
   readonly configFd: number;
   readonly ifaceStatsFd: number;
+  readonly ifaceSlotsFd: number;
+  /** max_entries of the slot array: ifindexes below it are counted there. */
+  readonly ifaceSlots: number;
   readonly cpuFd: number;
   readonly eventsFd: number;
   private handle: ObjectHandle | undefined;
@@ -47,6 +52,8 @@ export class Datapath {
     this.egressFd = addon.programFd(handle, PROG_EGRESS);
     this.configFd = addon.mapFd(handle, MAP_CONFIG);
     this.ifaceStatsFd = addon.mapFd(handle, MAP_IFACE_STATS);
+    this.ifaceSlotsFd = addon.mapFd(handle, MAP_IFACE_SLOTS);
+    this.ifaceSlots = addon.mapInfo(this.ifaceSlotsFd).maxEntries;
     this.cpuFd = addon.mapFd(handle, MAP_CPU);
     this.eventsFd = addon.mapFd(handle, MAP_EVENTS);
     this.cpus = addon.possibleCpus();
@@ -59,16 +66,16 @@ export class Datapath {
     let handle: ObjectHandle;
     try {
       handle = addon.objectOpen(opts.objectPath ?? BPF_OBJECT_PATH, {
-        maxEntries: { [MAP_EVENTS]: opts.ringBufSize, [MAP_IFACE_STATS]: opts.ifaceStatsSize },
-        ...(opts.pinPath ? { pinPath: opts.pinPath, pinMaps: [MAP_IFACE_STATS] } : {}),
+        maxEntries: { [MAP_EVENTS]: opts.ringBufSize, [MAP_IFACE_STATS]: opts.ifaceStatsSize, [MAP_IFACE_SLOTS]: opts.ifaceSlots ?? IFACE_SLOTS },
+        ...(opts.pinPath ? { pinPath: opts.pinPath, pinMaps: [MAP_IFACE_STATS, MAP_IFACE_SLOTS] } : {}),
       });
     } catch (e) {
       if (lockFd >= 0) addon.closeFd(lockFd);
       if (opts.pinPath && isBpfError(e) && /reuse pinned map/.test(e.verifierLog ?? "")) {
-        const pinned = join(opts.pinPath, MAP_IFACE_STATS);
+        const pinned = [MAP_IFACE_STATS, MAP_IFACE_SLOTS].map((m) => join(opts.pinPath!, m));
         throw new Error(
-          `the pinned interface counters at ${pinned} do not fit this configuration (another iface_stats_size or an older rfm): ` +
-            `remove the pin (rm ${pinned}; the counters restart from 0) or set agent.bpf.iface_stats_size back to the size it was pinned with`,
+          `the pinned interface counters at ${pinned[0]} do not fit this configuration (another iface_stats_size or an older rfm): ` +
+            `remove the pins (rm ${pinned.join(" ")}; the counters restart from 0) or set agent.bpf.iface_stats_size back to the size it was pinned with`,
         );
       }
       throw e;
@@ -95,21 +102,42 @@ export class Datapath {
     return decodeConfig(b);
   }
 
-  /** Every interface counter, summed over CPUs: one key listing plus one lookup per key. */
+  /**
+   * Every interface counter, summed over CPUs: the per-ifindex slots and the
+   * hash (for large ifindexes), each read whole in a few batch syscalls.
+   */
   readIfaceCounters(): IfaceCounter[] {
-    const keys = this.addon.mapKeys(this.ifaceStatsFd, IFACE_KEY_SIZE, 1 << 20);
-    const stride = IFACE_VALUE_SIZE;
-    const size = stride * this.cpus;
     const out: IfaceCounter[] = [];
-    for (let off = 0; off < keys.length; off += IFACE_KEY_SIZE) {
-      const key = keys.subarray(off, off + IFACE_KEY_SIZE);
-      const v = this.addon.mapLookup(this.ifaceStatsFd, key, size);
-      if (!v) continue; // deleted between listing and lookup
+    const cpus = this.cpus;
+    const slotStride = IFACE_SLOT_SIZE;
+    const slots = this.addon.mapLookupBatch(this.ifaceSlotsFd, 4, slotStride * cpus, this.ifaceSlots);
+    for (let i = 0; i < slots.count; i++) {
+      const ifindex = slots.keys.readUInt32LE(i * 4);
+      const base = i * slotStride * cpus;
+      for (let dir = 0; dir < 2; dir++) {
+        for (let fi = 0; fi < 3; fi++) {
+          const off = (dir * 3 + fi) * IFACE_VALUE_SIZE;
+          let packets = 0;
+          let bytes = 0;
+          for (let c = 0; c < cpus; c++) {
+            packets += Number(slots.values.readBigUInt64LE(base + c * slotStride + off));
+            bytes += Number(slots.values.readBigUInt64LE(base + c * slotStride + off + 8));
+          }
+          if (packets > 0) out.push({ ifindex, dir, family: SLOT_FAMILIES[fi], packets, bytes });
+        }
+      }
+    }
+    const stride = IFACE_VALUE_SIZE;
+    const max = this.addon.mapInfo(this.ifaceStatsFd).maxEntries;
+    const hash = this.addon.mapLookupBatch(this.ifaceStatsFd, IFACE_KEY_SIZE, stride * cpus, max);
+    for (let i = 0; i < hash.count; i++) {
+      const key = hash.keys.subarray(i * IFACE_KEY_SIZE, (i + 1) * IFACE_KEY_SIZE);
+      const base = i * stride * cpus;
       let packets = 0;
       let bytes = 0;
-      for (let c = 0; c < this.cpus; c++) {
-        packets += Number(v.readBigUInt64LE(c * stride));
-        bytes += Number(v.readBigUInt64LE(c * stride + 8));
+      for (let c = 0; c < cpus; c++) {
+        packets += Number(hash.values.readBigUInt64LE(base + c * stride));
+        bytes += Number(hash.values.readBigUInt64LE(base + c * stride + 8));
       }
       out.push({ ifindex: key.readUInt32LE(0), dir: key[4], family: key[5], packets, bytes });
     }
@@ -132,6 +160,11 @@ export class Datapath {
 
   /** Drops an interface's counters (it went away): every direction and family. */
   deleteIfaceCounters(ifindex: number): void {
+    if (ifindex < this.ifaceSlots) {
+      const key = new Uint8Array(4);
+      new DataView(key.buffer).setUint32(0, ifindex, true);
+      this.addon.mapUpdate(this.ifaceSlotsFd, key, new Uint8Array(IFACE_SLOT_SIZE * this.cpus));
+    }
     const key = new Uint8Array(IFACE_KEY_SIZE);
     new DataView(key.buffer).setUint32(0, ifindex, true);
     for (const dir of [DIR_INGRESS, DIR_EGRESS]) {

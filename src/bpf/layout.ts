@@ -1,6 +1,6 @@
 // Byte layouts shared with the kernel side (bpf/rfm_common.h). Every offset
-// here must match the C structs; test/bpf/layout.test.ts checks them against
-// the object's BTF-sized maps.
+// here must match the C structs; the test-run suite in test/bpf checks every
+// field the programs write.
 
 export const PROG_INGRESS = "rfm_tc_ingress";
 export const PROG_EGRESS = "rfm_tc_egress";
@@ -9,12 +9,20 @@ export const MAP_CONFIG = "rfm_config";
 export const MAP_IFACE_STATS = "rfm_iface_stats";
 export const MAP_CPU = "rfm_cpu";
 export const MAP_EVENTS = "rfm_events";
+export const MAP_IFACE_SLOTS = "rfm_iface_slots";
 
 /** struct rfm_config */
 export const CONFIG_SIZE = 16;
 /** struct rfm_iface_key / rfm_iface_value */
 export const IFACE_KEY_SIZE = 8;
 export const IFACE_VALUE_SIZE = 16;
+/** struct rfm_iface_slot: [dir][other, ipv4, ipv6] values; the array is indexed by ifindex. */
+export const IFACE_SLOT_SIZE = 6 * IFACE_VALUE_SIZE;
+/** max_entries of rfm_iface_slots (ifindexes at or above it use the hash). */
+export const IFACE_SLOTS = 1024;
+/** Family of each value in a slot, in order. */
+export const SLOT_FAMILIES = [0, 4, 6] as const;
+
 /** struct rfm_cpu_state */
 export const CPU_STATE_SIZE = 40;
 /** struct rfm_flow_event */

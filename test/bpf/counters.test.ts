@@ -48,9 +48,24 @@ describe("Interface counters", () => {
     ]);
   });
 
+  test("an ifindex beyond the slot array is counted in the hash, with the same result", (t) => {
+    if (!requirePrivileges(t)) return;
+    for (const ifaceSlots of [1024, 1]) {
+      const pr = ProgRun.open(t, { sampleRate: 0, ifaceSlots });
+      pr.run(V4, { repeat: 4 });
+      pr.run(V6, { repeat: 2, dir: "egress" });
+      assert.deepEqual(
+        pr.counters().sort((a, b) => a.family - b.family),
+        [counter(FAMILY_IPV4, 4, 4 * V4.length), counter(FAMILY_IPV6, 2, 2 * V6.length, { dir: "egress" })],
+        `slots=${ifaceSlots}`,
+      );
+    }
+  });
+
   test("a full counter map: a new key is not added and counts as an iface error; existing keys go on counting", (t) => {
     if (!requirePrivileges(t)) return;
-    const pr = ProgRun.open(t, { sampleRate: 1, ifaceStatsSize: 1 });
+    // One slot (ifindex 0 only): loopback's ifindex 1 is counted in the hash, which holds one key.
+    const pr = ProgRun.open(t, { sampleRate: 1, ifaceStatsSize: 1, ifaceSlots: 1 });
     pr.run(V4, { repeat: 2 });
     const v6 = pr.run(V6, { repeat: 3 });
     assert.equal(v6.events.length, 3, "sampling does not depend on the counter");

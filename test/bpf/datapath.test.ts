@@ -4,28 +4,15 @@ import { test, describe } from "node:test";
 import * as assert from "node:assert/strict";
 import { Datapath, verifyObject } from "../../src/bpf/datapath.js";
 import { loadAddon } from "../../src/bpf/addon.js";
-import { FAMILY_IPV4, FAMILY_OTHER, IFACE_KEY_SIZE, IFACE_VALUE_SIZE } from "../../src/bpf/layout.js";
+import { FAMILY_IPV4, FAMILY_OTHER } from "../../src/bpf/layout.js";
 import { requirePrivileges } from "../harness/privileges.js";
 import { arp, ipv4Udp } from "./frames.js";
 
 const LOOPBACK = 1;
 
 function ifaceCounter(dp: Datapath, ifindex: number, dir: number, family: number): { packets: bigint; bytes: bigint } | null {
-  const addon = loadAddon();
-  const key = Buffer.alloc(IFACE_KEY_SIZE);
-  key.writeUInt32LE(ifindex, 0);
-  key[4] = dir;
-  key[5] = family;
-  const cpus = addon.possibleCpus();
-  const v = addon.mapLookup(dp.ifaceStatsFd, key, IFACE_VALUE_SIZE * cpus);
-  if (!v) return null;
-  let packets = 0n;
-  let bytes = 0n;
-  for (let c = 0; c < cpus; c++) {
-    packets += v.readBigUInt64LE(c * IFACE_VALUE_SIZE);
-    bytes += v.readBigUInt64LE(c * IFACE_VALUE_SIZE + 8);
-  }
-  return { packets, bytes };
+  const c = dp.readIfaceCounters().find((x) => x.ifindex === ifindex && x.dir === dir && x.family === family);
+  return c ? { packets: BigInt(c.packets), bytes: BigInt(c.bytes) } : null;
 }
 
 /** struct __sk_buff image with ifindex set, so test-run packets belong to lo. */

@@ -18,6 +18,8 @@ export interface ProgRunOptions {
   ifaceStatsSize?: number;
   wakeupBatch?: number;
   ringBufSize?: number;
+  /** Size of the per-ifindex slot array (1: every real interface uses the hash). */
+  ifaceSlots?: number;
 }
 
 export interface RunOptions extends SkbCtxFields {
@@ -44,6 +46,7 @@ export class ProgRun {
       ifaceStatsSize: o.ifaceStatsSize ?? 64,
       sampleRate: o.sampleRate ?? 1,
       wakeupBatch: o.wakeupBatch ?? 64,
+      ...(o.ifaceSlots ? { ifaceSlots: o.ifaceSlots } : {}),
     });
     this.ring = this.addon.ringOpen(this.dp.eventsFd, EVENT_SIZE, 256, (batch, count, errno) => {
       assert.equal(errno, 0, "ring consumer error");
