@@ -156,11 +156,27 @@ export class MessageBuilder {
       }
     }
     // A new data set, here or in the next message. The set header is written
-    // only once the record is in, so a value that throws leaves no trace.
+    // only once the record is in, and a value that throws reopens the set it
+    // closed, so a bad record leaves no trace.
+    const off = this.off;
+    const setStart = this.setStart;
+    const setId = this.setId;
+    const setMin = this.setMinRecord;
     for (let attempt = 0; attempt < 2; attempt++) {
       if (attempt === 1 || this.setStart >= 0) this.closeSet();
       const at = this.off;
-      const end = at + SET_HEADER_LENGTH + writer.minLength <= max ? writer.write(this.view, this.buf, at + SET_HEADER_LENGTH, max, values) : -1;
+      let end = -1;
+      try {
+        if (at + SET_HEADER_LENGTH + writer.minLength <= max) end = writer.write(this.view, this.buf, at + SET_HEADER_LENGTH, max, values);
+      } catch (e) {
+        if (attempt === 0) {
+          this.off = off;
+          this.setStart = setStart;
+          this.setId = setId;
+          this.setMinRecord = setMin;
+        }
+        throw e;
+      }
       if (end >= 0) {
         this.view.setUint16(at, h.id);
         this.setStart = at;
