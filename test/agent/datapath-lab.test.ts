@@ -7,6 +7,7 @@ import { requirePrivileges } from "../harness/privileges.js";
 import { createLab, type Lab, type VethPair } from "../harness/lab.js";
 import { HOST_NS } from "../harness/exec.js";
 import { sendUdp, startUdpReceiver, ping } from "../harness/traffic.js";
+import { sendRawFrames } from "../harness/raw-frames.js";
 import { startAgent, liveFlows, ifaceCounters, delta, until, type FlowView } from "./agent-lab.js";
 import { Datapath } from "../../src/bpf/datapath.js";
 import { loadAddon } from "../../src/bpf/addon.js";
@@ -184,5 +185,36 @@ describe("agent datapath in a namespace lab", () => {
     for (const p of pairs) assert.equal(ifaceCounters(agent, p.a.ifindex).size, 0, `counters of ${p.a.name} removed`);
     assert.equal(agent.errors.get("attach"), 0);
     assert.equal(agent.errors.get("netlink"), 0);
+  });
+});
+
+describe("VLAN tags the kernel holds in the skb", () => {
+  test("a tagged frame received on a veth is untagged by the kernel; its 4 tag bytes still count as wire bytes", async (t) => {
+    if (!requirePrivileges(t)) return;
+    const lab = await createLab(t);
+    const pair = await quietPair(lab);
+    const { agent } = await startAgent(t, [pair.a.name]);
+    await until(() => agent.attachments.has("", pair.a.ifindex), 5000, "attach");
+    // 802.1Q tag (VLAN 7) around IPv4/UDP, sent raw from the peer.
+    const ip = Buffer.alloc(20 + 8 + 20);
+    ip[0] = 0x45;
+    ip.writeUInt16BE(ip.length, 2);
+    ip[8] = 64;
+    ip[9] = 17;
+    Buffer.from(pair.b.ipv4.split(".").map(Number)).copy(ip, 12);
+    Buffer.from([192, 0, 2, 7]).copy(ip, 16);
+    ip.writeUInt16BE(5555, 20);
+    ip.writeUInt16BE(7777, 22);
+    ip.writeUInt16BE(28, 24);
+    const mac = (m: string) => Buffer.from(m.split(":").map((h) => parseInt(h, 16)));
+    const frame = Buffer.concat([mac(pair.a.mac), mac(pair.b.mac), Buffer.from([0x81, 0x00, 0x00, 0x07, 0x08, 0x00]), ip]);
+    const before = ifaceCounters(agent, pair.a.ifindex);
+    assert.equal(await sendRawFrames(lab, pair.b.ns, pair.b.name, [frame], 10), 10);
+    await until(() => delta(ifaceCounters(agent, pair.a.ifindex), before, "0/4").packets === 10, 5000, "10 tagged frames counted");
+    assert.deepEqual(delta(ifaceCounters(agent, pair.a.ifindex), before, "0/4"), { packets: 10, bytes: 10 * frame.length });
+    const [f] = liveFlows(agent).filter((x) => x.dport === 7777);
+    assert.equal(f?.packets, 10);
+    assert.equal(f?.bytes, 10 * frame.length, "wire bytes include the tag");
+    assert.equal(f?.ipBytes, 10 * ip.length, "IP bytes leave Ethernet header and tag out");
   });
 });

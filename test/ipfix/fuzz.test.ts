@@ -4,6 +4,7 @@
 // failure reproduces.
 import { test, describe } from "node:test";
 import * as assert from "node:assert/strict";
+import { VARIABLE_LENGTH } from "../../src/ipfix/abstract-types.js";
 import type { DecodeErrorCode } from "../../src/ipfix/decode-error.js";
 import { MessageBuilder } from "../../src/ipfix/message-builder.js";
 import { decodeMessage } from "../../src/ipfix/message-decoder.js";
@@ -47,6 +48,8 @@ const NAMES: Template = {
   fields: [field("interfaceName"), field("sourceMacAddress"), field("sourceIPv6Address"), field("dataRecordsReliability"), enterpriseField(32473, 2, "octetArray"), field("flowEndNanoseconds")],
 };
 const STATS: Template = { id: 300, scopeFieldCount: 1, fields: [field("exportingProcessId"), field("exportedMessageTotalCount"), field("samplingProbability", 4)] };
+// One field: a single rewritten length makes it a template of empty records.
+const PROTO: Template = { id: 258, fields: [field("protocolIdentifier")] };
 const lookup = lookupFor([...FLOWS.fields, ...NAMES.fields]);
 
 function corpus(): Uint8Array[] {
@@ -55,10 +58,12 @@ function corpus(): Uint8Array[] {
   const f = b.addTemplate(FLOWS);
   const n = b.addTemplate(NAMES);
   const s = b.addTemplate(STATS);
+  const p = b.addTemplate(PROTO);
   for (let i = 0; i < 40; i++) {
     b.append(f, [`10.0.0.${i}`, "192.0.2.1", 1000 + i, 6, i * 1500, 1_700_000_000_000 + i, 1_700_000_000_000_000 + i, -i]);
     if (i % 7 === 0) b.append(n, ["x".repeat(i * 9), "00:1b:21:aa:bb:cc", "2001:db8::1", i % 2 === 0, new Uint8Array(i), BigInt(i) * 1_000_000_007n]);
     if (i % 13 === 0) b.append(s, [i, i * 3, 0.25]);
+    if (i % 5 === 0) b.append(p, [17]);
   }
   b.flush();
   b.withdrawTemplate(257);
@@ -131,7 +136,7 @@ function mutate(base: Uint8Array, r: ReturnType<typeof rng>): Uint8Array {
         m[at] = [0x00, 0xff, 0xfe, 0x80, 0x01][r.int(5)];
         break;
       case 5: // a 16-bit word (IDs, counts, field lengths) to anything
-        if (m.length >= 2) v.setUint16(at16, r.next() < 0.3 ? 65535 : r.int(65536));
+        if (m.length >= 2) v.setUint16(at16, r.next() < 0.4 ? [0, 1, 4, 255, 65535][r.int(5)] : r.int(65536));
         break;
       case 6: // octets inserted
         m = Buffer.concat([m.subarray(0, at), Uint8Array.from({ length: 1 + r.int(16) }, () => r.int(256)), m.subarray(at)]);
@@ -155,11 +160,18 @@ describe("decoder fuzz", () => {
     const cache = new TemplateCache({ maxTemplates: 8 });
     const sessions = ["udp:192.0.2.1:4739", "udp:192.0.2.2:4739", "tcp:[2001:db8::1]:4739"];
     const seen = new Map<string, number>();
+    const noise = Uint8Array.from({ length: 2048 + 65536 }, () => r.int(256));
     let records = 0;
     for (let i = 0; i < ITERATIONS; i++) {
       const base = bases[r.int(bases.length)];
       // Now and then the plain message, so the cache holds templates for mutated data sets to meet.
-      const bytes = r.next() < 0.1 ? base : mutate(base, r);
+      const message = r.next() < 0.1 ? base : mutate(base, r);
+      // Inside a larger buffer with random octets around it: reading past the
+      // message would pick those up.
+      const before = r.int(8);
+      const framed = noise.slice(r.int(1024), 1024 + before + message.length + 64);
+      framed.set(message, before);
+      const bytes = framed.subarray(before, before + message.length);
       const session = sessions[r.int(sessions.length)];
       let d;
       try {
@@ -178,13 +190,24 @@ describe("decoder fuzz", () => {
         assert.ok(s.offset >= 16 && s.offset < bytes.length);
         if (s.kind !== "data") continue;
         assert.ok(s.records.length * s.template.minRecordLength <= bytes.length, `iteration ${i}: more records than octets`);
-        for (const rec of s.records) assert.equal(rec.length, s.template.fields.length);
+        // The records account for no more octets than their set holds.
+        let used = 0;
+        for (const rec of s.records) {
+          assert.equal(rec.length, s.template.fields.length);
+          s.template.fields.forEach((f, k) => {
+            const v = rec[k];
+            const octets = typeof v === "string" ? Buffer.byteLength(v) : v instanceof Uint8Array ? v.length : 0;
+            used += f.length !== VARIABLE_LENGTH ? f.length : 1 + octets;
+          });
+        }
+        const setLength = (bytes[s.offset + 2] << 8) | bytes[s.offset + 3];
+        assert.ok(used <= setLength - 4, `iteration ${i}: records of set ${s.setId} take ${used} octets, the set has ${setLength - 4}`);
         records += s.records.length;
       }
     }
     assert.ok(records > 10_000, `${records} records decoded along the way`);
     // The mutations reach the decoder's error paths, not just its front door.
-    for (const code of ["length_mismatch", "short_set", "set_overrun", "reserved_set_id", "template_overrun", "unknown_template", "field_overrun", "bad_value", "withdraw_unknown", "bad_field_length"] as const) {
+    for (const code of ["empty_template", "length_mismatch", "short_set", "set_overrun", "reserved_set_id", "template_overrun", "unknown_template", "field_overrun", "bad_value", "withdraw_unknown", "bad_field_length"] as const) {
       assert.ok((seen.get(code) ?? 0) > 0, `${code} never came up`);
     }
     assert.ok(cache.size <= 8 && cache.stats.evictions > 0);
