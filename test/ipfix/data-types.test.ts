@@ -229,6 +229,16 @@ describe("date and time", () => {
 });
 
 describe("enterprise-specific elements", () => {
+  test("set the E bit on the element ID and follow it with the enterprise number in the template", () => {
+    const template = { id: 400, fields: [field("protocolIdentifier"), enterpriseField(32473, 7, "unsigned32")] };
+    const message = encodeMessage({ sets: [{ kind: "templates", templates: [template] }] });
+    assert.equal(toHex(message.subarray(16)), "0002 0014 0190 0002 0004 0001 8007 0004 00007ed9".replace(/ /g, ""));
+    const decoded = decodeFresh(message);
+    const set = decoded.sets[0];
+    assert.ok(set.kind === "templates");
+    assert.deepEqual(set.templates[0].fields[1], { id: 7, enterprise: 32473, length: 4, type: "octetArray" });
+  });
+
   test("decode by the type a lookup gives them, and as octets without one", () => {
     const e = enterpriseField(32473, 7, "unsigned32", 4, "rfmThing");
     assert.equal(toHex(recordBytes([e], [0x01020304])), "01020304");

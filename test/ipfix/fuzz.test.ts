@@ -4,7 +4,8 @@
 // failure reproduces.
 import { test, describe } from "node:test";
 import * as assert from "node:assert/strict";
-import { VARIABLE_LENGTH } from "../../src/ipfix/abstract-types.js";
+import { VARIABLE_LENGTH, type FieldValue } from "../../src/ipfix/abstract-types.js";
+import type { TemplateField } from "../../src/ipfix/decoded-template.js";
 import type { DecodeErrorCode } from "../../src/ipfix/decode-error.js";
 import { MessageBuilder } from "../../src/ipfix/message-builder.js";
 import { decodeMessage } from "../../src/ipfix/message-decoder.js";
@@ -99,6 +100,50 @@ const CODES = new Set<DecodeErrorCode>([
   "field_overrun",
   "bad_value",
 ]);
+
+/** Whether a decoded value has the shape its field's type promises. */
+function wellFormed(f: TemplateField, v: FieldValue): boolean {
+  const int = (n: unknown, bits: number, signed: boolean) =>
+    typeof n === "number" && Number.isInteger(n) && (signed ? Math.abs(n) <= 2 ** (bits - 1) : n >= 0 && n < 2 ** bits);
+  const big = (n: unknown, signed: boolean) => typeof n === "bigint" && (signed ? n >= -(2n ** 63n) && n < 2n ** 63n : n >= 0n && n < 2n ** 64n);
+  switch (f.type) {
+    case "unsigned8":
+    case "unsigned16":
+    case "unsigned32":
+      return int(v, 32, false);
+    case "signed8":
+    case "signed16":
+    case "signed32":
+      return int(v, 32, true);
+    case "unsigned64":
+      return big(v, false);
+    case "signed64":
+      return big(v, true);
+    case "float32":
+    case "float64":
+      return typeof v === "number";
+    case "boolean":
+      return v === true || v === false || v === null;
+    case "macAddress":
+      return typeof v === "string" && /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/.test(v);
+    case "ipv4Address":
+      return typeof v === "string" && v.split(".").length === 4 && v.split(".").every((x) => int(Number(x), 8, false));
+    case "ipv6Address":
+      return typeof v === "string" && v.includes(":");
+    case "dateTimeSeconds":
+      return int(v, 32, false);
+    case "dateTimeMilliseconds":
+      return int(v, 64, false);
+    case "dateTimeMicroseconds":
+      return int(v, 53, true);
+    case "dateTimeNanoseconds":
+      return big(v, true);
+    case "string":
+      return v === null || typeof v === "string";
+    default:
+      return v instanceof Uint8Array && (f.length === VARIABLE_LENGTH || v.length === f.length);
+  }
+}
 
 function mutate(base: Uint8Array, r: ReturnType<typeof rng>): Uint8Array {
   let m: Uint8Array = base.slice();
@@ -196,6 +241,7 @@ describe("decoder fuzz", () => {
           assert.equal(rec.length, s.template.fields.length);
           s.template.fields.forEach((f, k) => {
             const v = rec[k];
+            assert.ok(wellFormed(f, v), `iteration ${i}: ${f.type} field ${k} of template ${s.setId} decoded as ${String(v)}`);
             const octets = typeof v === "string" ? Buffer.byteLength(v) : v instanceof Uint8Array ? v.length : 0;
             used += f.length !== VARIABLE_LENGTH ? f.length : 1 + octets;
           });
