@@ -1,12 +1,11 @@
 // IPFIX encoding, userspace alone: flow records per second written on one core
 // with the agent's IPv4 template into 1200-byte messages (each message copied
-// out to a sink that drops it), through FlowRecordEncoder and through the
-// generic values-array path.
+// out to a sink that drops it), through the agent's record layout.
 // Run: node dist/bench/ipfix-encode.js
 import { EndReason, type FlowRecord } from "../src/flow/table.js";
-import type { FieldInput } from "../src/ipfix/abstract-types.js";
-import { FLOW_IPV4_TEMPLATE, FlowRecordEncoder } from "../src/ipfix/flow-record-encoder.js";
 import { MessageBuilder } from "../src/ipfix/message-builder.js";
+import { IpfixLayout, appendRecord } from "../src/export/ipfix-layout.js";
+import { DEFAULT_FIELDS } from "../src/export/ipfix-fields.js";
 
 const DISTINCT = 4096;
 const TOTAL = 10_000_000;
@@ -33,6 +32,7 @@ function records(): FlowRecord[] {
       ipBytes: packets * 1500 * (i % 7 === 0 ? 5000 : 1),
       sampledPackets: packets / 100,
       sampledBytes: (packets / 100) * 1514,
+      sampledIpBytes: (packets / 100) * 1500,
       startMs: 1_700_000_000_000 + i + 0.25,
       endMs: 1_700_000_030_000 + i + 0.5,
       reason: EndReason.Idle,
@@ -62,36 +62,9 @@ const recs = records();
 const sink = (m: Uint8Array) => void m;
 
 {
+  // The agent's path: the default layout's fillers into a reused values array.
   const builder = new MessageBuilder({ observationDomainId: 1, maxMessageSize: 1200, onMessage: sink });
-  const enc = new FlowRecordEncoder(builder);
-  measure("flow-record-encoder", (r) => enc.append(r), builder, recs);
-}
-
-{
-  // What any exporter does with its own template: one values array, reused.
-  const builder = new MessageBuilder({ observationDomainId: 1, maxMessageSize: 1200, onMessage: sink });
-  const h = builder.addTemplate(FLOW_IPV4_TEMPLATE);
-  const v: FieldInput[] = new Array(FLOW_IPV4_TEMPLATE.fields.length).fill(0);
-  measure(
-    "values-array",
-    (r) => {
-      v[0] = r.src;
-      v[1] = r.dst;
-      v[2] = r.sport;
-      v[3] = r.dport;
-      v[4] = r.proto;
-      v[5] = r.ifindex;
-      v[6] = 0;
-      v[7] = r.direction;
-      v[8] = r.startMs;
-      v[9] = r.endMs;
-      v[10] = r.packets;
-      v[11] = r.ipBytes;
-      v[12] = r.reason;
-      v[13] = 0.01;
-      builder.append(h, v);
-    },
-    builder,
-    recs,
-  );
+  const layout = new IpfixLayout(DEFAULT_FIELDS);
+  const handles = new Map(layout.templates().map((t) => [t.id, builder.addTemplate(t)] as const));
+  measure("agent-layout", (r) => appendRecord(builder, handles, layout, r, {}), builder, recs);
 }

@@ -29,9 +29,10 @@ export interface FlowRecord {
   packets: number;
   bytes: number;
   ipBytes: number;
-  /** What was actually sampled. */
+  /** What was actually sampled: wire packets, wire bytes, IP bytes. */
   sampledPackets: number;
   sampledBytes: number;
+  sampledIpBytes: number;
   startMs: number;
   endMs: number;
   reason: EndReason;
@@ -73,6 +74,7 @@ const F_SEBY = 11;
 const F_SEIPB = 12;
 const F_IFIRST = 13; // first event of the current interval (NaN: none yet)
 const F_ISTART = 14; // when the current active interval began (ms)
+const F_SIPB = 15; // sampled IP bytes at the last record
 const FIELDS = 16;
 
 const NIL = -1;
@@ -369,6 +371,7 @@ export class FlowTable {
     f[o + F_SEPK] = f[o + F_EPK]!;
     f[o + F_SEBY] = f[o + F_EBY]!;
     f[o + F_SEIPB] = f[o + F_EIPB]!;
+    f[o + F_SIPB] = f[o + F_IPB]!;
     f[o + F_IFIRST] = NaN;
   }
 
@@ -401,6 +404,7 @@ export class FlowTable {
       ipBytes: f[o + F_EIPB]! - (delta ? f[o + F_SEIPB]! : 0),
       sampledPackets: f[o + F_PK]! - (delta ? f[o + F_SPK]! : 0),
       sampledBytes: f[o + F_BY]! - (delta ? f[o + F_SBY]! : 0),
+      sampledIpBytes: f[o + F_IPB]! - (delta ? f[o + F_SIPB]! : 0),
       startMs: delta && intervalFirst === intervalFirst ? intervalFirst : f[o + F_FIRST]!,
       endMs: f[o + F_LAST]!,
       reason,

@@ -13,5 +13,4 @@ export type { DecodedTemplateSet, TemplateWithdrawal } from "./template-set-deco
 export { ianaLookup, type DecodedTemplate, type TemplateField } from "./decoded-template.js";
 export type { DecodeError, DecodeErrorCode } from "./decode-error.js";
 export { TemplateCache, type CachedTemplate, type TemplateCacheOptions } from "./template-cache.js";
-export { FLOW_IPV4_TEMPLATE, FLOW_IPV6_TEMPLATE, FlowRecordEncoder } from "./flow-record-encoder.js";
 export type { MessageHeader } from "./wire.js";

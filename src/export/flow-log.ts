@@ -1,0 +1,69 @@
+// Completed flow records as JSON lines (linux-flow-exporter's log output),
+// rotated by size: PATH is renamed PATH.1, PATH.1 PATH.2 ... up to max_files.
+// Writes are synchronous and batched per sink call (a sweep's worth), so a
+// record handed to the sink is on disk before the agent exits.
+import { closeSync, existsSync, fstatSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
+import type { FlowRecord } from "../flow/table.js";
+import { formatAddress } from "../net/address.js";
+
+export interface FlowLogOptions {
+  path: string;
+  maxSize: number;
+  maxFiles: number;
+  ifname: (ifindex: number) => string;
+}
+
+const REASONS: Record<number, string> = { 1: "idle", 2: "active", 3: "end", 4: "forced", 5: "lack_of_resources" };
+
+export class FlowLog {
+  private fd: number;
+  private size: number;
+  written = 0;
+
+  constructor(private readonly opts: FlowLogOptions) {
+    this.fd = openSync(opts.path, "a", 0o640);
+    this.size = fstatSync(this.fd).size;
+  }
+
+  readonly sink = (records: FlowRecord[]): void => {
+    let text = "";
+    for (const r of records) text += `${JSON.stringify(toJson(r, this.opts.ifname))}\n`;
+    const bytes = Buffer.byteLength(text);
+    if (this.size > 0 && this.size + bytes > this.opts.maxSize) this.rotate();
+    writeSync(this.fd, text);
+    this.size += bytes;
+    this.written += records.length;
+  };
+
+  close(): void {
+    closeSync(this.fd);
+  }
+
+  private rotate(): void {
+    closeSync(this.fd);
+    const { path, maxFiles } = this.opts;
+    rmSync(`${path}.${maxFiles}`, { force: true });
+    for (let i = maxFiles - 1; i >= 1; i--) if (existsSync(`${path}.${i}`)) renameSync(`${path}.${i}`, `${path}.${i + 1}`);
+    renameSync(path, `${path}.1`);
+    this.fd = openSync(path, "a", 0o640);
+    this.size = 0;
+  }
+}
+
+/** One record as logged: estimates (scaled by the sample rate), wall-clock ms times. */
+export function toJson(r: FlowRecord, ifname: (ifindex: number) => string) {
+  return {
+    src: formatAddress(r.src),
+    dst: formatAddress(r.dst),
+    proto: r.proto,
+    sport: r.sport,
+    dport: r.dport,
+    ifname: ifname(r.ifindex),
+    direction: r.direction === 0 ? "ingress" : "egress",
+    packets: r.packets,
+    bytes: r.bytes,
+    start: new Date(r.startMs).toISOString(),
+    end: new Date(r.endMs).toISOString(),
+    reason: REASONS[r.reason] ?? String(r.reason),
+  };
+}

@@ -1,0 +1,136 @@
+// The agent's IPFIX export: flow records from the table are queued (bounded:
+// when full the newest record is dropped and counted), gathered for
+// flush_interval, then packed into messages for every collector. Templates go
+// out on every new socket and every template_refresh.
+import type { FlowRecord } from "../flow/table.js";
+import { formatAddress } from "../net/address.js";
+import type { ErrorCounters } from "../metrics/errors.js";
+import { TextWriter, renderLabels } from "../metrics/exposition.js";
+import { CollectorLink, DROP_REASONS, type CollectorTarget } from "./collector-link.js";
+import { IpfixLayout, appendRecord, type RecordContext } from "./ipfix-layout.js";
+import type { FillableElement } from "./ipfix-fields.js";
+import { log } from "../log/logger.js";
+
+export interface IpfixExporterOptions {
+  targets: CollectorTarget[];
+  fields: readonly FillableElement[];
+  templateRefreshMs: number;
+  flushIntervalMs: number;
+  maxMessageSize: number;
+  queueSize: number;
+  sampleRate: number;
+  errors: ErrorCounters;
+  /** Enrichment of a record (ASNs), when configured. */
+  context?: (r: FlowRecord) => RecordContext;
+}
+
+const NO_CONTEXT: RecordContext = {};
+
+export class IpfixExporter {
+  readonly links: CollectorLink[];
+  private readonly layout: IpfixLayout;
+  private queue: FlowRecord[] = [];
+  private queueDropped = 0;
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(private readonly opts: IpfixExporterOptions) {
+    this.layout = new IpfixLayout(opts.fields);
+    this.links = opts.targets.map((t) => new CollectorLink(t, this.layout, opts.maxMessageSize, opts.sampleRate, () => opts.errors.inc("ipfix")));
+  }
+
+  start(): void {
+    for (const l of this.links) l.start();
+    this.timers.push(setInterval(() => this.flush(), this.opts.flushIntervalMs));
+    this.timers.push(
+      setInterval(() => {
+        for (const l of this.links) if (l.connected) l.refreshTemplates();
+      }, this.opts.templateRefreshMs),
+    );
+  }
+
+  /** The flow sink: enqueue, never block. */
+  readonly sink = (records: FlowRecord[]): void => {
+    for (const r of records) {
+      if (this.isSelfExport(r)) continue;
+      if (this.queue.length >= this.opts.queueSize) {
+        this.queueDropped++;
+        continue;
+      }
+      this.queue.push(r);
+    }
+  };
+
+  setSampleRate(rate: number): void {
+    for (const l of this.links) if (l.connected) l.setSampleRate(rate);
+  }
+
+  /** Packs everything queued into messages for every collector and sends them. */
+  flush(): void {
+    const records = this.queue;
+    this.queue = [];
+    for (const link of this.links) {
+      if (!link.connected) {
+        link.stats.dropped.unconnected += records.length;
+        continue;
+      }
+      link.prepare();
+      for (const r of records) {
+        try {
+          if (!appendRecord(link.builder, link.handles, this.layout, r, this.opts.context?.(r) ?? NO_CONTEXT)) link.stats.dropped.encode++;
+        } catch (e) {
+          link.stats.dropped.encode++;
+          this.opts.errors.inc("ipfix");
+          log.warn("ipfix record could not be encoded", { error: (e as Error).message });
+        }
+      }
+      link.flush();
+    }
+  }
+
+  /** Sends what is queued and waits for the sockets, then closes them (shutdown). */
+  async close(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    this.flush();
+    await Promise.race([Promise.all(this.links.map((l) => l.idle())), new Promise((r) => setTimeout(r, 2000))]);
+    for (const l of this.links) l.close();
+  }
+
+  /** Exactly the exporter's own UDP 5-tuple to a collector is left out. */
+  private isSelfExport(r: FlowRecord): boolean {
+    if (r.proto !== 17) return false;
+    for (const l of this.links) {
+      if (!l.local || !l.remote || !l.connected) continue;
+      if (r.sport === l.local.port && r.dport === l.remote.port && sameAddress(r.src, l.local.address) && sameAddress(r.dst, l.remote.address)) return true;
+    }
+    return false;
+  }
+
+  metrics(w: TextWriter): void {
+    const per = (name: string, type: "counter" | "gauge", help: string, value: (l: CollectorLink) => number) => {
+      w.header(name, type, help);
+      for (const l of this.links) w.sample(name, renderLabels([["collector", l.name]]), value(l));
+    };
+    per("rfm_ipfix_connected", "gauge", "1 while the collector's socket is up", (l) => (l.connected ? 1 : 0));
+    per("rfm_ipfix_dials_total", "counter", "socket dials (first and re-dials)", (l) => l.stats.dials);
+    per("rfm_ipfix_dial_errors_total", "counter", "dials that failed (bind, resolve or connect)", (l) => l.stats.dialErrors);
+    per("rfm_ipfix_messages_total", "counter", "IPFIX messages sent", (l) => l.stats.messages);
+    per("rfm_ipfix_records_total", "counter", "flow records sent", (l) => l.stats.records);
+    w.header("rfm_ipfix_dropped_records_total", "counter", "flow records not delivered, by reason");
+    for (const l of this.links) {
+      for (const reason of DROP_REASONS) {
+        const v = reason === "queue_full" ? this.queueDropped : l.stats.dropped[reason];
+        w.sample("rfm_ipfix_dropped_records_total", renderLabels([["collector", l.name], ["reason", reason]]), v);
+      }
+    }
+    w.header("rfm_ipfix_send_errors_total", "counter", "failed sends by errno");
+    for (const l of this.links) {
+      for (const [errno, n] of l.stats.sendErrors) w.sample("rfm_ipfix_send_errors_total", renderLabels([["collector", l.name], ["errno", errno]]), n);
+    }
+  }
+}
+
+function sameAddress(a16: Uint8Array, text: string): boolean {
+  const t = text.startsWith("::ffff:") && text.includes(".") ? text.slice(7) : text;
+  return formatAddress(a16) === t;
+}
