@@ -7,7 +7,9 @@ import { Datapath } from "../bpf/datapath.js";
 import { Attachments } from "../bpf/links.js";
 import { EVENT_SIZE } from "../bpf/layout.js";
 import type { Config } from "../config/index.js";
-import { effectiveIfaceStatsSize } from "../config/index.js";
+import { effectiveIfaceStatsSize, effectiveQueueSize } from "../config/index.js";
+import { IpfixExporter } from "../export/ipfix-exporter.js";
+import { FlowLog } from "../export/flow-log.js";
 import { FlowTable, EndReason, type FlowRecord, type FlowSink } from "../flow/table.js";
 import { Rollups } from "../flow/rollups.js";
 import { ErrorCounters } from "../metrics/errors.js";
@@ -40,6 +42,8 @@ export class Agent {
   readonly metrics: AgentMetrics;
   readonly attachments: Attachments;
   readonly watcher: InterfaceWatcher;
+  readonly ipfix: IpfixExporter | undefined;
+  readonly flowLog: FlowLog | undefined;
   private readonly addon = loadAddon();
   private ring: RingHandle | undefined;
   private server: MetricsServer | undefined;
@@ -55,7 +59,26 @@ export class Agent {
     const bpf = config.agent.bpf;
     const col = config.agent.collector;
     this.sampleRate = bpf.sample_rate;
-    this.sinks = deps.sinks ?? [];
+    this.sinks = [...(deps.sinks ?? [])];
+    const ipfix = config.agent.ipfix;
+    if (ipfix.enabled) {
+      this.ipfix = new IpfixExporter({
+        targets: ipfix.targets,
+        fields: ipfix.fields,
+        templateRefreshMs: ipfix.template_refresh,
+        flushIntervalMs: ipfix.flush_interval,
+        maxMessageSize: ipfix.max_message_size,
+        queueSize: effectiveQueueSize(config),
+        sampleRate: bpf.sample_rate,
+        errors: this.errors,
+      });
+      this.sinks.push(this.ipfix.sink);
+    }
+    const flowLog = config.agent.log;
+    if (flowLog.path) {
+      this.flowLog = new FlowLog({ path: flowLog.path, maxSize: flowLog.max_size, maxFiles: flowLog.max_files, ifname: (i) => this.ifname(i) });
+      this.sinks.push(this.flowLog.sink);
+    }
     this.datapath = Datapath.open({
       ...(deps.objectPath ? { objectPath: deps.objectPath } : {}),
       ringBufSize: bpf.ring_buf_size,
@@ -88,12 +111,18 @@ export class Agent {
     });
     this.metrics = new AgentMetrics({
       datapath: this.datapath,
-      ifname: (ifindex) => this.watcher.nameOf(ifindex) ?? String(ifindex),
+      ifname: (ifindex) => this.ifname(ifindex),
       table: this.table,
       rollups: this.rollups,
       errors: this.errors,
       sampleRate: () => this.sampleRate,
+      extra: this.ipfix ? [(w) => this.ipfix?.metrics(w)] : [],
     });
+  }
+
+  /** Interface name for labels and logs; the decimal ifindex when unknown. */
+  ifname(ifindex: number): string {
+    return this.watcher.nameOf(ifindex) ?? String(ifindex);
   }
 
   /** Starts draining, watching and serving; resolves once the metrics port is open. */
@@ -115,6 +144,7 @@ export class Agent {
       this.refreshBootOffset();
       this.table.sweep(Date.now());
     });
+    this.ipfix?.start();
     await this.watcher.start();
     this.pruneStaleCounters();
     if (!this.deps.noMetricsServer) {
@@ -135,6 +165,7 @@ export class Agent {
   setSampleRate(rate: number): void {
     this.datapath.setConfig(rate, this.deps.config.agent.bpf.wakeup_batch);
     this.sampleRate = rate;
+    this.ipfix?.setSampleRate(rate);
   }
 
   /** Drains the ring now: tests call it to see events without waiting for the timer. */
@@ -156,6 +187,8 @@ export class Agent {
       this.ring = undefined;
     }
     this.table.flushAll(EndReason.Forced);
+    await this.ipfix?.close();
+    this.flowLog?.close();
     await this.server?.close();
     this.datapath.close();
   }

@@ -4,6 +4,8 @@ export { DEFAULT_CONFIG_PATH, loadConfigFile, parseConfig, type LoadedConfig } f
 export { ConfigError, formatIssue, type ConfigIssue } from "./issues.js";
 export { formatDuration, parseDuration } from "./duration.js";
 export { effectiveIfaceStatsSize } from "./iface-stats.js";
+export { effectiveQueueSize } from "./queue-size.js";
+export type { IpfixBind, IpfixTarget } from "./ipfix-targets.js";
 export { matchInterface } from "./match-interface.js";
 export { configSchema } from "./schema/config.js";
-export type { AgentConfig, BpfConfig, CollectorConfig, Config, PrometheusConfig } from "./schema/config.js";
+export type { AgentConfig, BpfConfig, CollectorConfig, Config, IpfixConfig, LogConfig, PrometheusConfig } from "./schema/config.js";

@@ -1,5 +1,6 @@
 import { describe, test } from "node:test";
 import * as assert from "node:assert/strict";
+import { DEFAULT_FIELDS } from "../../src/export/ipfix-fields.js";
 import { load, SOURCE, withAgent } from "./expect-config.js";
 
 describe("a minimal config ([agent] with interfaces only)", () => {
@@ -24,6 +25,27 @@ describe("a minimal config ([agent] with interfaces only)", () => {
 
   test("gets the documented [agent.prometheus] defaults", () => {
     assert.deepEqual(loaded.config.agent.prometheus, { host: "::1", port: 9669 });
+  });
+
+  test("gets the documented [agent.ipfix] defaults: export off, durations in milliseconds", () => {
+    assert.deepEqual(loaded.config.agent.ipfix, {
+      host: "",
+      port: 0,
+      bind: { host: "", port: 0 },
+      template_refresh: 60_000,
+      observation_domain_id: 1,
+      queue_size: 0,
+      flush_interval: 1000,
+      max_message_size: 1200,
+      fields: DEFAULT_FIELDS,
+      collectors: [],
+      enabled: false,
+      targets: [],
+    });
+  });
+
+  test("gets the documented [agent.log] defaults: no flow log", () => {
+    assert.deepEqual(loaded.config.agent.log, { path: "", max_size: 104_857_600, max_files: 5 });
   });
 
   test("keeps the raw interface patterns next to their compiled form", () => {

@@ -39,5 +39,7 @@ describe("examples/rfm.toml", { skip: existsSync(EXAMPLE) ? false : "examples/rf
     const defaults = parseConfig('[agent]\ninterfaces = ["eth0"]\n').config.agent;
     assert.deepEqual(example.bpf, defaults.bpf);
     assert.deepEqual(example.collector, defaults.collector);
+    assert.deepEqual(example.ipfix, defaults.ipfix);
+    assert.deepEqual(example.log, defaults.log);
   });
 });

@@ -29,6 +29,9 @@ const FRAGMENTS = [
   "sample_rate = 0", "sample_rate = 100", "max_sample_rate = 5", "ring_buf_size = 4096", "ring_buf_size = 3",
   'eviction_timeout = "30s"', 'active_timeout = "0"', 'eviction_timeout = "x"', "active_timeout = 5",
   "port = 70000", 'host = ""', 'pin_path = "rel"', "bpf.sample_rat = 1", 'prometheus = { port = 1, hots = "x" }',
+  "[agent.ipfix]", "[[agent.ipfix.collectors]]", "[agent.ipfix.bind]", "[agent.log]", "port = 2055", 'host = "a"',
+  'fields = ["octetDeltaCout"]', "fields = []", 'bind = { hots = "x" }', 'collectors = [{ port = 1 }, { host = "b" }]',
+  'path = ""', "max_files = 0",
   '"quoted key" = 1', "x = [1,\n2]", 'notes = """\n[agent]\n"""', "# comment", "", "= 1", "[", "a = 1e999",
 ];
 

@@ -79,6 +79,14 @@ describe("locateKeys: the line each key is written on", () => {
     assert.equal(locator.lineOf(["agent", "outputs", 1, "tls", "ca"]), 21);
   });
 
+  test("records keys of inline tables inside arrays, numbered per element", () => {
+    const inArray = locateKeys('[agent.ipfix]\ncollectors = [\n  { host = "a" },\n  { host = "b", bind = { port = 1 } },\n]\n');
+    assert.equal(inArray.lineOf(["agent", "ipfix", "collectors", 0]), 3);
+    assert.equal(inArray.lineOf(["agent", "ipfix", "collectors", 0, "host"]), 3);
+    assert.equal(inArray.lineOf(["agent", "ipfix", "collectors", 1, "bind", "port"]), 4);
+    assert.equal(inArray.lineOf(["agent", "ipfix", "collectors", 2]), undefined);
+  });
+
   test("nearestLineOf falls back to the first line inside a key, then to the enclosing key", () => {
     const implicit = locateKeys("[a.b.c]\nx = 1\n[d]\n");
     assert.equal(implicit.lineOf(["a"]), undefined);

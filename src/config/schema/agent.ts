@@ -6,6 +6,8 @@ import { expected, table } from "../fields.js";
 import { anchoredPattern, patternProblem } from "../interface-patterns.js";
 import { bpfSchema } from "./bpf.js";
 import { collectorSchema } from "./collector.js";
+import { ipfixSchema } from "./ipfix.js";
+import { logSchema } from "./log.js";
 import { prometheusSchema } from "./prometheus.js";
 
 const interfacePattern = z.string({ error: expected("a regular expression string") }).superRefine((pattern, ctx) => {
@@ -22,4 +24,6 @@ export const agentSchema = table({
   bpf: bpfSchema.prefault({}),
   collector: collectorSchema.prefault({}),
   prometheus: prometheusSchema.prefault({}),
+  ipfix: ipfixSchema.prefault({}),
+  log: logSchema.prefault({}),
 }).transform((agent) => ({ ...agent, interfacePatterns: agent.interfaces.map(anchoredPattern) }));

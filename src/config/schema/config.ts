@@ -14,3 +14,5 @@ export type AgentConfig = Config["agent"];
 export type BpfConfig = AgentConfig["bpf"];
 export type CollectorConfig = AgentConfig["collector"];
 export type PrometheusConfig = AgentConfig["prometheus"];
+export type IpfixConfig = AgentConfig["ipfix"];
+export type LogConfig = AgentConfig["log"];
