@@ -31,6 +31,8 @@ export interface AgentDeps {
 
 /** Records per ring batch handed to JS: 4096 x 64 B = 256 KiB. */
 const RING_BATCH = 4096;
+/** Records per sweep slice (one event-loop turn). */
+const SWEEP_SLICE = 4096;
 /** Drains what sits below the wakeup batch at low rates. */
 const DRAIN_INTERVAL_MS = 100;
 
@@ -142,7 +144,7 @@ export class Agent {
     });
     this.every(sweepPeriodMs(config.agent.collector.eviction_timeout, config.agent.collector.active_timeout), () => {
       this.refreshBootOffset();
-      this.table.sweep(Date.now());
+      this.sweepInSlices(Date.now());
     });
     this.ipfix?.start();
     await this.watcher.start();
@@ -155,6 +157,15 @@ export class Agent {
       });
       this.metricsAddress = await this.server.listen();
     }
+  }
+
+  /**
+   * A sweep of many expired flows runs in slices, one per event-loop turn, so
+   * the ring keeps being drained while 65,536 flows leave at once.
+   */
+  private sweepInSlices(nowMs: number): void {
+    if (this.stopped) return;
+    if (this.table.sweep(nowMs, SWEEP_SLICE)) setImmediate(() => this.sweepInSlices(nowMs));
   }
 
   /** Current sample rate (what rfm_bpf_sample_rate shows). */

@@ -25,6 +25,8 @@ export interface IpfixExporterOptions {
 }
 
 const NO_CONTEXT: RecordContext = {};
+/** Records encoded per event-loop turn while flushing. */
+const FLUSH_SLICE = 1024;
 
 export class IpfixExporter {
   readonly links: CollectorLink[];
@@ -32,6 +34,8 @@ export class IpfixExporter {
   private queue: FlowRecord[] = [];
   private queueDropped = 0;
   private timers: NodeJS.Timeout[] = [];
+  private flushing = false;
+  private closing = false;
 
   constructor(private readonly opts: IpfixExporterOptions) {
     this.layout = new IpfixLayout(opts.fields);
@@ -64,10 +68,27 @@ export class IpfixExporter {
     for (const l of this.links) if (l.connected) l.setSampleRate(rate);
   }
 
-  /** Packs everything queued into messages for every collector and sends them. */
+  /**
+   * Packs what is queued into messages for every collector and sends them, a
+   * slice of records per event-loop turn so the ring drain never waits long
+   * and a sweep of 65,536 flows does not arrive as one burst.
+   */
   flush(): void {
-    const records = this.queue;
-    this.queue = [];
+    if (this.flushing) return;
+    this.flushing = true;
+    const step = () => {
+      const more = this.flushSlice(FLUSH_SLICE);
+      // A short gap between slices also paces the burst for the collector's socket buffer.
+      if (more && !this.closing) setTimeout(step, 1);
+      else this.flushing = false;
+    };
+    step();
+  }
+
+  /** Encodes and sends up to `limit` queued records; true when more remain. */
+  private flushSlice(limit: number): boolean {
+    const records = this.queue.length <= limit ? this.queue : this.queue.slice(0, limit);
+    this.queue = this.queue.length <= limit ? [] : this.queue.slice(limit);
     for (const link of this.links) {
       if (!link.connected) {
         link.stats.dropped.unconnected += records.length;
@@ -85,13 +106,15 @@ export class IpfixExporter {
       }
       link.flush();
     }
+    return this.queue.length > 0;
   }
 
   /** Sends what is queued and waits for the sockets, then closes them (shutdown). */
   async close(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
-    this.flush();
+    this.closing = true;
+    while (this.flushSlice(FLUSH_SLICE));
     await Promise.race([Promise.all(this.links.map((l) => l.idle())), new Promise((r) => setTimeout(r, 2000))]);
     for (const l of this.links) l.close();
   }

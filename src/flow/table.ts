@@ -185,12 +185,19 @@ export class FlowTable {
     this.eventsIngested += count;
   }
 
-  /** Idle eviction and active-timeout interval records as of `nowMs` (wall clock). */
-  sweep(nowMs: number): void {
+  /**
+   * Idle eviction and active-timeout interval records as of `nowMs` (wall
+   * clock), at most `limit` records per call so a big sweep can be spread over
+   * event-loop turns (the ring is drained between them). Returns true when
+   * more is due.
+   */
+  sweep(nowMs: number, limit = Infinity): boolean {
     const out: FlowRecord[] = [];
     const idleCutoff = nowMs - this.opts.evictionTimeoutMs;
     const f = this.f;
+    let budget = limit;
     while (this.lruHead !== NIL && f[this.lruHead * FIELDS + F_LAST]! <= idleCutoff) {
+      if (budget-- <= 0) break;
       const id = this.lruHead;
       this.emit(id, EndReason.Idle, out);
       this.remove(id);
@@ -199,6 +206,7 @@ export class FlowTable {
     if (active > 0) {
       const cutoff = nowMs - active;
       while (this.actHead !== NIL && f[this.actHead * FIELDS + F_ISTART]! <= cutoff) {
+        if (budget-- <= 0) break;
         const id = this.actHead;
         this.emit(id, EndReason.Active, out);
         f[id * FIELDS + F_ISTART] = nowMs;
@@ -207,6 +215,7 @@ export class FlowTable {
       }
     }
     if (out.length) this.opts.sink(out);
+    return budget < 0;
   }
 
   /** Every live flow leaves with `reason` (shutdown: Forced). */
