@@ -17,9 +17,13 @@ import { AgentMetrics } from "../metrics/agent-metrics.js";
 import { MetricsServer } from "../metrics/server.js";
 import { InterfaceWatcher } from "../watcher/interface-watcher.js";
 import { log } from "../log/logger.js";
+import { ControlServer } from "../control/server.js";
+import { controlCommands } from "./control-commands.js";
 
 export interface AgentDeps {
   config: Config;
+  /** The config file's text, for `rfm config show`. */
+  configText?: string;
   /** Where evicted and interval records go (IPFIX, logs, tests). */
   sinks?: FlowSink[];
   objectPath?: string;
@@ -49,6 +53,8 @@ export class Agent {
   private readonly addon = loadAddon();
   private ring: RingHandle | undefined;
   private server: MetricsServer | undefined;
+  private control: ControlServer | undefined;
+  private readonly startedAt = Date.now();
   private timers: NodeJS.Timeout[] = [];
   private bootOffsetMs = 0;
   private sampleRate: number;
@@ -130,6 +136,11 @@ export class Agent {
   /** Starts draining, watching and serving; resolves once the metrics port is open. */
   async start(): Promise<void> {
     const { config } = this.deps;
+    if (config.agent.control.socket) {
+      // First, so a second agent on the same socket fails before touching anything.
+      this.control = new ControlServer(config.agent.control.socket, controlCommands(this, this.deps.configText ?? "", this.startedAt));
+      await this.control.listen();
+    }
     this.refreshBootOffset();
     this.ring = this.addon.ringOpen(this.datapath.eventsFd, EVENT_SIZE, RING_BATCH, (batch, count, errno) => {
       if (errno) {
@@ -168,6 +179,39 @@ export class Agent {
     if (this.table.sweep(nowMs, SWEEP_SLICE)) setImmediate(() => this.sweepInSlices(nowMs));
   }
 
+  get maxSampleRate(): number {
+    return this.deps.config.agent.bpf.max_sample_rate;
+  }
+
+  /** What `rfm status` shows. */
+  status(version: string, startedAt: number) {
+    const bpf = this.deps.config.agent.bpf;
+    let ringDrops = 0;
+    try {
+      ringDrops = this.datapath.readCpuState().ringDrops;
+    } catch {
+      this.errors.inc("bpf_map");
+    }
+    return {
+      version,
+      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+      interfaces: this.watcher.attachedLinks().map((l) => l.name).sort(),
+      attachMode: this.attachments.attachMode,
+      sampling: { rate: this.sampleRate, adaptive: bpf.adaptive_sampling, base: bpf.sample_rate, max: bpf.max_sample_rate },
+      flows: { active: this.table.size, max: this.table.maxFlows, ringDrops, forcedEvictions: this.table.forcedEvictions, folded: this.rollups.folded },
+      ipfix: (this.ipfix?.links ?? []).map((l) => ({
+        collector: l.name,
+        connected: l.connected,
+        messages: l.stats.messages,
+        records: l.stats.records,
+        dropped: { ...l.stats.dropped, queue_full: this.ipfix?.queueDroppedCount ?? 0 },
+        sendErrors: Object.fromEntries(l.stats.sendErrors),
+      })),
+      mmdb: null,
+      rib: null,
+    };
+  }
+
   /** Current sample rate (what rfm_bpf_sample_rate shows). */
   get currentSampleRate(): number {
     return this.sampleRate;
@@ -198,6 +242,7 @@ export class Agent {
       this.ring = undefined;
     }
     this.table.flushAll(EndReason.Forced);
+    await this.control?.close();
     await this.ipfix?.close();
     this.flowLog?.close();
     await this.server?.close();

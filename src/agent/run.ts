@@ -44,7 +44,7 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
   const fatalError = new Promise<Error>((resolve) => (fatal = resolve));
   let agent: Agent;
   try {
-    agent = new Agent({ config, ...(opts.objectPath ? { objectPath: opts.objectPath } : {}), onFatal: (e) => fatal?.(e) });
+    agent = new Agent({ config, configText: loaded.text, ...(opts.objectPath ? { objectPath: opts.objectPath } : {}), onFatal: (e) => fatal?.(e) });
   } catch (e) {
     process.stderr.write(`rfm: cannot load the BPF programs: ${e instanceof Error ? e.message : String(e)}\n`);
     if (isBpfError(e) && e.verifierLog) process.stderr.write(`verifier log (tail):\n${e.verifierLog}\n`);

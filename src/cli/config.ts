@@ -1,6 +1,7 @@
 // `rfm config check [PATH]`: validate like `nginx -t`; every problem is listed.
 import { Command } from "commander";
 import { DEFAULT_CONFIG_PATH, loadConfigFile, ConfigError, formatIssue } from "../config/index.js";
+import { configShowCommand } from "./control.js";
 
 export function configCommand(): Command {
   const config = new Command("config").description("configuration file tools");
@@ -27,5 +28,6 @@ Examples:
         process.exitCode = 1;
       }
     });
+  config.addCommand(configShowCommand());
   return config;
 }

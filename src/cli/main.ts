@@ -6,6 +6,7 @@ import { agentCommand } from "./agent.js";
 import { configCommand } from "./config.js";
 import { doctorCommand } from "./doctor.js";
 import { versionCommand } from "./version.js";
+import { controlCommands } from "./control.js";
 import { VERSION } from "../version.js";
 
 export function buildProgram(): Command {
@@ -27,6 +28,7 @@ Examples:
   program.addCommand(configCommand());
   program.addCommand(doctorCommand());
   program.addCommand(versionCommand());
+  for (const c of controlCommands()) program.addCommand(c);
   applyExitCodes(program);
   return program;
 }

@@ -64,6 +64,10 @@ export class IpfixExporter {
     }
   };
 
+  get queueDroppedCount(): number {
+    return this.queueDropped;
+  }
+
   setSampleRate(rate: number): void {
     for (const l of this.links) if (l.connected) l.setSampleRate(rate);
   }

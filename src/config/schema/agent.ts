@@ -6,6 +6,7 @@ import { expected, table } from "../fields.js";
 import { anchoredPattern, patternProblem } from "../interface-patterns.js";
 import { bpfSchema } from "./bpf.js";
 import { collectorSchema } from "./collector.js";
+import { controlSchema } from "./control.js";
 import { ipfixSchema } from "./ipfix.js";
 import { logSchema } from "./log.js";
 import { prometheusSchema } from "./prometheus.js";
@@ -26,4 +27,5 @@ export const agentSchema = table({
   prometheus: prometheusSchema.prefault({}),
   ipfix: ipfixSchema.prefault({}),
   log: logSchema.prefault({}),
+  control: controlSchema.prefault({}),
 }).transform((agent) => ({ ...agent, interfacePatterns: agent.interfaces.map(anchoredPattern) }));

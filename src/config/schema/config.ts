@@ -16,3 +16,4 @@ export type CollectorConfig = AgentConfig["collector"];
 export type PrometheusConfig = AgentConfig["prometheus"];
 export type IpfixConfig = AgentConfig["ipfix"];
 export type LogConfig = AgentConfig["log"];
+export type ControlConfig = AgentConfig["control"];

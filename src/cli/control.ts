@@ -1,0 +1,136 @@
+// Commands that talk to a running agent over its control socket. Each takes
+// --socket and --json; a failure prints `rfm: <error>` and exits 1.
+import { Command, Option } from "commander";
+import { request } from "../control/client.js";
+import { DEFAULT_SOCKET } from "../control/protocol.js";
+import type { FlowRow } from "../agent/control-commands.js";
+import { renderPairs, renderTable } from "./table.js";
+
+interface Common {
+  socket: string;
+  json?: boolean;
+}
+
+function withCommon(cmd: Command): Command {
+  return cmd.option("--socket <path>", "the agent's control socket", DEFAULT_SOCKET).option("--json", "machine-readable output");
+}
+
+/** Runs one request and prints it: JSON as is, or the people-facing text. */
+async function run(opts: Common, command: string, args: Record<string, unknown>, text: (data: never) => string): Promise<void> {
+  try {
+    const data = await request(opts.socket, command, args);
+    process.stdout.write(opts.json ? `${JSON.stringify(data, null, 2)}\n` : text(data as never));
+  } catch (e) {
+    process.stderr.write(`rfm: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 1;
+  }
+}
+
+const PROTO: Record<number, string> = { 1: "icmp", 6: "tcp", 17: "udp", 58: "icmpv6", 132: "sctp" };
+
+function endpoint(addr: string, port: number): string {
+  if (port === 0) return addr;
+  return addr.includes(":") ? `[${addr}]:${port}` : `${addr}:${port}`;
+}
+
+function age(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m${s % 60}s` : `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m`;
+}
+
+function flowTable(rows: FlowRow[]): string {
+  return renderTable(
+    ["IFACE", "DIR", "PROTO", "SRC", "DST", "SRC ASN", "DST ASN", "PACKETS", "BYTES", "AGE"],
+    rows.map((r) => [
+      r.ifname, r.direction, PROTO[r.proto] ?? String(r.proto), endpoint(r.src, r.sport), endpoint(r.dst, r.dport),
+      r.srcAsn ? String(r.srcAsn) : "-", r.dstAsn ? String(r.dstAsn) : "-", String(Math.round(r.packets)), String(Math.round(r.bytes)), age(r.ageMs),
+    ]),
+  );
+}
+
+interface Status {
+  version: string;
+  uptimeSeconds: number;
+  interfaces: string[];
+  sampling: { rate: number; adaptive: boolean; base: number; max: number };
+  flows: { active: number; max: number; ringDrops: number; forcedEvictions: number; folded: number };
+  ipfix: { collector: string; connected: boolean; messages: number; records: number; dropped: Record<string, number>; sendErrors: Record<string, number> }[];
+}
+
+function statusText(s: Status): string {
+  const pairs: [string, string][] = [
+    ["version", s.version],
+    ["uptime", age(s.uptimeSeconds * 1000)],
+    ["interfaces", s.interfaces.join(" ") || "(none attached)"],
+    ["sampling", `1 in ${s.sampling.rate}${s.sampling.adaptive ? ` (adaptive, base ${s.sampling.base}, max ${s.sampling.max})` : ""}`],
+    ["flows", `${s.flows.active} active of ${s.flows.max}, ${s.flows.ringDrops} ring drops, ${s.flows.forcedEvictions} forced evictions, ${s.flows.folded} folded under empty labels`],
+  ];
+  for (const c of s.ipfix) {
+    const errs = Object.entries(c.sendErrors).map(([k, v]) => `${k}=${v}`).join(" ");
+    pairs.push([
+      "ipfix",
+      `${c.collector} ${c.connected ? "connected" : "disconnected"}, ${c.messages} messages, ${c.records} records, ${c.dropped.queue_full ?? 0} queue drops, ` +
+        `${c.dropped.unconnected ?? 0} unsent, ${c.dropped.encode ?? 0} failed to encode, ${c.dropped.send ?? 0} lost in failed sends${errs ? `, send errors ${errs}` : ""}`,
+    ]);
+  }
+  if (s.ipfix.length === 0) pairs.push(["ipfix", "off"]);
+  return renderPairs(pairs);
+}
+
+export function controlCommands(): Command[] {
+  const status = withCommon(new Command("status").description("the running agent: interfaces, sampling, flows, exporters"))
+    .addHelpText("after", "\nExamples:\n  rfm status\n  rfm status --json --socket /run/rfm/rfm.sock")
+    .action((o: Common) => run(o, "status", {}, statusText));
+
+  const flows = new Command("flows").description("live flows of the running agent");
+  withCommon(flows.command("top").description("the busiest live flows, estimated counts").argument("[n]", "how many", "20"))
+    .addOption(new Option("--by <what>", "sort by").choices(["bytes", "packets"]).default("bytes"))
+    .addHelpText("after", "\nExamples:\n  rfm flows top\n  rfm flows top 5 --by packets")
+    .action((n: string, o: Common & { by: string }) => run(o, "flows.top", { n, by: o.by }, flowTable));
+  withCommon(flows.command("count").description("number of live flows"))
+    .addHelpText("after", "\nExamples:\n  rfm flows count")
+    .action((o: Common) => run(o, "flows.count", {}, (n: number) => `${n}\n`));
+  withCommon(flows.command("dump").description("every live flow"))
+    .addHelpText("after", "\nExamples:\n  rfm flows dump --json")
+    .action((o: Common) => run(o, "flows.dump", {}, flowTable));
+  withCommon(flows.command("flush").description("remove flows now, exporting them with reason forced end"))
+    .option("--all", "every flow")
+    .option("--iface <name>")
+    .option("--proto <n>")
+    .option("--src <addr>")
+    .option("--sport <port>")
+    .option("--dst <addr>")
+    .option("--dport <port>")
+    .addHelpText("after", "\nExamples:\n  rfm flows flush --all\n  rfm flows flush --iface eth0 --proto 17 --dport 53")
+    .action((o: Common & Record<string, unknown>) => {
+      const { socket: _s, json: _j, ...filter } = o;
+      return run(o, "flows.flush", filter, (r: { flushed: number }) => `flushed ${r.flushed}\n`);
+    });
+
+  const set = new Command("set").description("change the running agent");
+  withCommon(set.command("sample-rate").description("sample 1 in N packets from now on (1..max_sample_rate)").argument("<n>"))
+    .addHelpText("after", "\nExamples:\n  rfm set sample-rate 1000")
+    .action((n: string, o: Common) => run(o, "set.sample-rate", { rate: n }, (r: { sampleRate: number }) => `sampling 1 in ${r.sampleRate}\n`));
+
+  const reload = new Command("reload").description("reload data sources");
+  withCommon(reload.command("mmdb").description("check and reopen the MMDB files now"))
+    .addHelpText("after", "\nExamples:\n  rfm reload mmdb")
+    .action((o: Common) => run(o, "reload.mmdb", {}, () => "reloaded\n"));
+
+  const rib = new Command("rib").description("the BMP-fed RIB");
+  withCommon(rib.command("lookup").description("the route an address matches").argument("<addr>"))
+    .addHelpText("after", "\nExamples:\n  rfm rib lookup 198.51.100.7")
+    .action((addr: string, o: Common) => run(o, "rib.lookup", { addr }, (d: unknown) => `${JSON.stringify(d, null, 2)}\n`));
+  withCommon(rib.command("summary").description("prefixes per family, routes and views"))
+    .addHelpText("after", "\nExamples:\n  rfm rib summary")
+    .action((o: Common) => run(o, "rib.summary", {}, (d: unknown) => `${JSON.stringify(d)}\n`));
+
+  return [status, flows, set, reload, rib];
+}
+
+/** `rfm config show`: added under the existing `config` command. */
+export function configShowCommand(): Command {
+  return withCommon(new Command("show").description("the configuration file the running agent loaded"))
+    .addHelpText("after", "\nExamples:\n  rfm config show")
+    .action((o: Common) => run(o, "config.show", {}, (text: string) => text));
+}
