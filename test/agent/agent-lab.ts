@@ -17,6 +17,7 @@ export interface RunningAgent {
 export async function startAgent(t: TestContext, interfaces: string[], extra: Record<string, Record<string, unknown>> = {}): Promise<RunningAgent> {
   const port = await freePort();
   const tables: Record<string, Record<string, unknown>> = {
+    ...extra,
     bpf: { sample_rate: 1, ...extra.bpf },
     collector: { eviction_timeout: "30s", active_timeout: "0", ...extra.collector },
     prometheus: { host: "::1", port, ...extra.prometheus },
