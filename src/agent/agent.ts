@@ -19,6 +19,7 @@ import { InterfaceWatcher } from "../watcher/interface-watcher.js";
 import { log } from "../log/logger.js";
 import { ControlServer } from "../control/server.js";
 import { controlCommands } from "./control-commands.js";
+import { AdaptiveSampling } from "./adaptive-sampling.js";
 
 export interface AgentDeps {
   config: Config;
@@ -31,6 +32,8 @@ export interface AgentDeps {
   onFatal?: (err: Error) => void;
   /** Skip the HTTP endpoint (benchmarks). */
   noMetricsServer?: boolean;
+  /** How often adaptive sampling looks at ring drops (default 1 s; tests shorten it). */
+  adaptiveTickMs?: number;
 }
 
 /** Records per ring batch handed to JS: 4096 x 64 B = 256 KiB. */
@@ -55,6 +58,7 @@ export class Agent {
   private server: MetricsServer | undefined;
   private control: ControlServer | undefined;
   private readonly startedAt = Date.now();
+  private readonly adaptive: AdaptiveSampling | undefined;
   private timers: NodeJS.Timeout[] = [];
   private bootOffsetMs = 0;
   private sampleRate: number;
@@ -67,6 +71,7 @@ export class Agent {
     const bpf = config.agent.bpf;
     const col = config.agent.collector;
     this.sampleRate = bpf.sample_rate;
+    if (bpf.adaptive_sampling) this.adaptive = new AdaptiveSampling(bpf.sample_rate, bpf.max_sample_rate);
     this.sinks = [...(deps.sinks ?? [])];
     const ipfix = config.agent.ipfix;
     if (ipfix.enabled) {
@@ -157,6 +162,7 @@ export class Agent {
       this.refreshBootOffset();
       this.sweepInSlices(Date.now());
     });
+    if (this.adaptive) this.every(this.deps.adaptiveTickMs ?? 1000, () => this.adaptSampleRate());
     this.ipfix?.start();
     await this.watcher.start();
     this.pruneStaleCounters();
@@ -217,10 +223,35 @@ export class Agent {
     return this.sampleRate;
   }
 
+  /** A rate set by hand (control plane): applies at once and restarts the adaptive quiet count. */
   setSampleRate(rate: number): void {
+    this.applySampleRate(rate);
+    this.adaptive?.reset();
+  }
+
+  private applySampleRate(rate: number): void {
     this.datapath.setConfig(rate, this.deps.config.agent.bpf.wakeup_batch);
     this.sampleRate = rate;
     this.ipfix?.setSampleRate(rate);
+  }
+
+  private adaptSampleRate(): void {
+    let drops: number;
+    try {
+      drops = this.datapath.readCpuState().ringDrops;
+    } catch {
+      this.errors.inc("bpf_map");
+      return;
+    }
+    const prev = this.sampleRate;
+    const next = this.adaptive!.next(drops, prev);
+    if (next === prev) return;
+    try {
+      this.applySampleRate(next);
+      log.info("adaptive sampling changed the rate", { from: prev, to: next });
+    } catch {
+      this.errors.inc("bpf_map");
+    }
   }
 
   /** Drains the ring now: tests call it to see events without waiting for the timer. */
