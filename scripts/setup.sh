@@ -37,6 +37,9 @@ if [ "$(id -u)" = 0 ] && ! grep -qs ' /sys/fs/bpf bpf ' /proc/mounts; then
   mount -t bpf bpf /sys/fs/bpf || echo "setup: could not mount bpffs at /sys/fs/bpf (only needed for pin_path)" >&2
 fi
 
+# The control socket's directory in the example configuration.
+if [ "$(id -u)" = 0 ]; then install -d -m 0750 /run/rfm; fi
+
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
