@@ -9,3 +9,4 @@ export type { IpfixBind, IpfixTarget } from "./ipfix-targets.js";
 export { matchInterface } from "./match-interface.js";
 export { configSchema } from "./schema/config.js";
 export type { AgentConfig, BpfConfig, CollectorConfig, Config, IpfixConfig, LogConfig, PrometheusConfig } from "./schema/config.js";
+export type { BmpConfig, BmpListen, EnrichConfig, MmdbConfig, RibConfig } from "./schema/enrich.js";

@@ -7,6 +7,7 @@ import { anchoredPattern, patternProblem } from "../interface-patterns.js";
 import { bpfSchema } from "./bpf.js";
 import { collectorSchema } from "./collector.js";
 import { controlSchema } from "./control.js";
+import { enrichSchema } from "./enrich.js";
 import { ipfixSchema } from "./ipfix.js";
 import { logSchema } from "./log.js";
 import { prometheusSchema } from "./prometheus.js";
@@ -28,4 +29,5 @@ export const agentSchema = table({
   ipfix: ipfixSchema.prefault({}),
   log: logSchema.prefault({}),
   control: controlSchema.prefault({}),
+  enrich: enrichSchema.prefault({}),
 }).transform((agent) => ({ ...agent, interfacePatterns: agent.interfaces.map(anchoredPattern) }));

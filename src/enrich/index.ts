@@ -1,0 +1,6 @@
+// The enrichment module's public surface.
+
+export { MmdbError, type MmdbFailure, type MmdbKey } from "./mmdb-error.js";
+export type { EnrichLogger } from "./mmdb-file.js";
+export { MmdbReader } from "./mmdb-reader.js";
+export { MmdbSource, type MmdbSourceOptions, type MmdbVersions } from "./mmdb-source.js";
