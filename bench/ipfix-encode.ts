@@ -66,5 +66,5 @@ const sink = (m: Uint8Array) => void m;
   const builder = new MessageBuilder({ observationDomainId: 1, maxMessageSize: 1200, onMessage: sink });
   const layout = new IpfixLayout(DEFAULT_FIELDS);
   const handles = new Map(layout.templates().map((t) => [t.id, builder.addTemplate(t)] as const));
-  measure("agent-layout", (r) => appendRecord(builder, handles, layout, r, {}), builder, recs);
+  measure("agent-layout", (r) => appendRecord(builder, handles, layout, r), builder, recs);
 }

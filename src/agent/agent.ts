@@ -11,7 +11,9 @@ import { effectiveIfaceStatsSize, effectiveQueueSize } from "../config/index.js"
 import { IpfixExporter } from "../export/ipfix-exporter.js";
 import { FlowLog } from "../export/flow-log.js";
 import { FlowTable, EndReason, type FlowRecord, type FlowSink } from "../flow/table.js";
-import { Rollups } from "../flow/rollups.js";
+import { Rollups, NO_LABELS } from "../flow/rollups.js";
+import { MmdbSource } from "../enrich/index.js";
+import { FlowEnricher, type AsnSource } from "../enrich/flow-enricher.js";
 import { ErrorCounters } from "../metrics/errors.js";
 import { AgentMetrics } from "../metrics/agent-metrics.js";
 import { MetricsServer } from "../metrics/server.js";
@@ -53,6 +55,8 @@ export class Agent {
   readonly watcher: InterfaceWatcher;
   readonly ipfix: IpfixExporter | undefined;
   readonly flowLog: FlowLog | undefined;
+  mmdb: MmdbSource | undefined;
+  private enricher: FlowEnricher | undefined;
   private readonly addon = loadAddon();
   private ring: RingHandle | undefined;
   private server: MetricsServer | undefined;
@@ -100,13 +104,15 @@ export class Agent {
       wakeupBatch: bpf.wakeup_batch,
       ...(bpf.pin_path ? { pinPath: bpf.pin_path } : {}),
     });
-    this.rollups = new Rollups(col.max_flows, col.max_flows, 10 * col.eviction_timeout);
+    // Enrichment sources open in start(); until then (and without any) flows carry no labels.
+    this.rollups = new Rollups(col.max_flows, col.max_flows, 10 * col.eviction_timeout, (table, id) => this.enricher?.resolve(table, id) ?? NO_LABELS);
     this.table = new FlowTable({
       maxFlows: col.max_flows,
       evictionTimeoutMs: col.eviction_timeout,
       activeTimeoutMs: col.active_timeout,
       sink: (records) => this.deliver(records),
       observer: this.rollups,
+      annotate: (id, r) => this.enricher?.annotate(id, r),
     });
     this.attachments = new Attachments(this.datapath, bpf.attach_mode === "auto" ? undefined : bpf.attach_mode);
     this.watcher = new InterfaceWatcher({
@@ -162,6 +168,12 @@ export class Agent {
       this.refreshBootOffset();
       this.sweepInSlices(Date.now());
     });
+    const mmdb = config.agent.enrich.mmdb;
+    if (mmdb.asn_db || mmdb.city_db) this.mmdb = await MmdbSource.open(mmdb);
+    const asnSources: AsnSource[] = this.mmdb && mmdb.asn_db ? [this.mmdb] : [];
+    if (asnSources.length > 0 || (this.mmdb && mmdb.city_db)) {
+      this.enricher = new FlowEnricher(config.agent.collector.max_flows, asnSources, this.mmdb && mmdb.city_db ? this.mmdb : undefined);
+    }
     if (this.adaptive) this.every(this.deps.adaptiveTickMs ?? 1000, () => this.adaptSampleRate());
     this.ipfix?.start();
     await this.watcher.start();
@@ -213,7 +225,7 @@ export class Agent {
         dropped: { ...l.stats.dropped, queue_full: this.ipfix?.queueDroppedCount ?? 0 },
         sendErrors: Object.fromEntries(l.stats.sendErrors),
       })),
-      mmdb: null,
+      mmdb: this.mmdb ? Object.fromEntries(Object.entries(this.mmdb.versions()).map(([k, d]) => [k, d?.toISOString().slice(0, 10)])) : null,
       rib: null,
     };
   }
@@ -277,6 +289,7 @@ export class Agent {
     await this.ipfix?.close();
     this.flowLog?.close();
     await this.server?.close();
+    this.mmdb?.close();
     this.datapath.close();
   }
 

@@ -30,8 +30,8 @@ export function controlCommands(agent: Agent, configText: string, startedAt: num
     sport: r.sport,
     dst: formatAddress(r.dst),
     dport: r.dport,
-    srcAsn: 0,
-    dstAsn: 0,
+    srcAsn: r.srcAsn ?? 0,
+    dstAsn: r.dstAsn ?? 0,
     packets: r.packets,
     bytes: r.bytes,
     ageMs: Math.max(0, now - r.startMs),
@@ -88,7 +88,14 @@ export function controlCommands(agent: Agent, configText: string, startedAt: num
     ["config.show", () => configText],
     ["rib.lookup", () => notConfigured("rib not configured, set agent.enrich.rib.bmp")],
     ["rib.summary", () => notConfigured("rib not configured, set agent.enrich.rib.bmp")],
-    ["reload.mmdb", () => notConfigured("mmdb not configured, set agent.enrich.mmdb")],
+    [
+      "reload.mmdb",
+      async () => {
+        if (!agent.mmdb) notConfigured("mmdb not configured, set agent.enrich.mmdb");
+        const v = await agent.mmdb.reload();
+        return Object.fromEntries(Object.entries(v).map(([k, d]) => [k, d?.toISOString().slice(0, 10)]));
+      },
+    ],
   ]);
 }
 

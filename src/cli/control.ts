@@ -55,6 +55,7 @@ interface Status {
   sampling: { rate: number; adaptive: boolean; base: number; max: number };
   flows: { active: number; max: number; ringDrops: number; forcedEvictions: number; folded: number };
   ipfix: { collector: string; connected: boolean; messages: number; records: number; dropped: Record<string, number>; sendErrors: Record<string, number> }[];
+  mmdb: { asn?: string; city?: string } | null;
 }
 
 function statusText(s: Status): string {
@@ -74,6 +75,7 @@ function statusText(s: Status): string {
     ]);
   }
   if (s.ipfix.length === 0) pairs.push(["ipfix", "off"]);
+  pairs.push(["mmdb", s.mmdb ? `asn ${s.mmdb.asn ?? "none"}, city ${s.mmdb.city ?? "none"}` : "off"]);
   return renderPairs(pairs);
 }
 

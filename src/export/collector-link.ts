@@ -127,8 +127,6 @@ export class CollectorLink {
       const address = isIPv4(this.target.host) || isIPv6(this.target.host) ? this.target.host : (await lookup(this.target.host)).address;
       sock = createSocket({ type: isIPv6(address) ? "udp6" : "udp4" });
       const s = sock;
-      // ICMP errors for a connected UDP socket surface here, not in send callbacks.
-      s.on("error", (e) => this.onSocketError(s, e as NodeJS.ErrnoException));
       await new Promise<void>((resolve, reject) => {
         s.once("error", reject);
         s.bind({ address: this.target.bind?.host || undefined, port: this.target.bind?.port ?? 0, exclusive: true }, () => {
@@ -147,6 +145,9 @@ export class CollectorLink {
         s.close();
         return;
       }
+      // ICMP errors for a connected UDP socket surface here, not in send callbacks.
+      // Attached only now: a failed bind or connect is a dial error, not a send error.
+      s.on("error", (e) => this.onSocketError(s, e as NodeJS.ErrnoException));
       this.local = s.address();
       const remote = s.remoteAddress();
       this.remote = { address: remote.address, port: remote.port };

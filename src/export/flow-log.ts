@@ -26,17 +26,34 @@ export class FlowLog {
   }
 
   readonly sink = (records: FlowRecord[]): void => {
+    // One write per file: a batch larger than what is left of max_size is
+    // split at the line that would not fit, and the file rotated there.
     let text = "";
-    for (const r of records) text += `${JSON.stringify(toJson(r, this.opts.ifname))}\n`;
-    const bytes = Buffer.byteLength(text);
-    if (this.size > 0 && this.size + bytes > this.opts.maxSize) this.rotate();
-    writeSync(this.fd, text);
-    this.size += bytes;
+    let bytes = 0;
+    for (const r of records) {
+      const line = `${JSON.stringify(toJson(r, this.opts.ifname))}\n`;
+      const n = Buffer.byteLength(line);
+      if (this.size + bytes > 0 && this.size + bytes + n > this.opts.maxSize) {
+        this.write(text, bytes);
+        this.rotate();
+        text = "";
+        bytes = 0;
+      }
+      text += line;
+      bytes += n;
+    }
+    this.write(text, bytes);
     this.written += records.length;
   };
 
   close(): void {
     closeSync(this.fd);
+  }
+
+  private write(text: string, bytes: number): void {
+    if (bytes === 0) return;
+    writeSync(this.fd, text);
+    this.size += bytes;
   }
 
   private rotate(): void {

@@ -7,7 +7,7 @@ import { formatAddress } from "../net/address.js";
 import type { ErrorCounters } from "../metrics/errors.js";
 import { TextWriter, renderLabels } from "../metrics/exposition.js";
 import { CollectorLink, DROP_REASONS, type CollectorTarget } from "./collector-link.js";
-import { IpfixLayout, appendRecord, type RecordContext } from "./ipfix-layout.js";
+import { IpfixLayout, appendRecord } from "./ipfix-layout.js";
 import type { FillableElement } from "./ipfix-fields.js";
 import { log } from "../log/logger.js";
 
@@ -20,11 +20,8 @@ export interface IpfixExporterOptions {
   queueSize: number;
   sampleRate: number;
   errors: ErrorCounters;
-  /** Enrichment of a record (ASNs), when configured. */
-  context?: (r: FlowRecord) => RecordContext;
 }
 
-const NO_CONTEXT: RecordContext = {};
 /** Records encoded per event-loop turn while flushing. */
 const FLUSH_SLICE = 1024;
 
@@ -101,7 +98,7 @@ export class IpfixExporter {
       link.prepare();
       for (const r of records) {
         try {
-          if (!appendRecord(link.builder, link.handles, this.layout, r, this.opts.context?.(r) ?? NO_CONTEXT)) link.stats.dropped.encode++;
+          if (!appendRecord(link.builder, link.handles, this.layout, r)) link.stats.dropped.encode++;
         } catch (e) {
           link.stats.dropped.encode++;
           this.opts.errors.inc("ipfix");

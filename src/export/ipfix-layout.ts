@@ -13,14 +13,7 @@ export const TEMPLATE_SAMPLING = 258;
 const V4_ONLY = new Set<string>(["sourceIPv4Address", "destinationIPv4Address"]);
 const V6_ONLY = new Set<string>(["sourceIPv6Address", "destinationIPv6Address"]);
 
-/** What a record carries besides the flow record itself. */
-export interface RecordContext {
-  /** Origin ASNs of the flow's addresses (0: unknown). */
-  srcAsn?: number;
-  dstAsn?: number;
-}
-
-type Filler = (r: FlowRecord, ctx: RecordContext) => FieldInput;
+type Filler = (r: FlowRecord) => FieldInput;
 
 const FILLERS: Record<FillableElement, Filler> = {
   sourceIPv4Address: (r) => r.src,
@@ -46,8 +39,8 @@ const FILLERS: Record<FillableElement, Filler> = {
   flowEndReason: (r) => r.reason,
   samplingProbability: (r) => (r.packets > 0 ? r.sampledPackets / r.packets : 1),
   samplingPacketInterval: (r) => (r.sampledPackets > 0 ? Math.max(1, Math.round(r.packets / r.sampledPackets)) : 1),
-  bgpSourceAsNumber: (_r, ctx) => ctx.srcAsn ?? 0,
-  bgpDestinationAsNumber: (_r, ctx) => ctx.dstAsn ?? 0,
+  bgpSourceAsNumber: (r) => r.srcAsn ?? 0,
+  bgpDestinationAsNumber: (r) => r.dstAsn ?? 0,
 };
 
 interface FamilyLayout {
@@ -87,13 +80,13 @@ function family(id: number, elements: FillableElement[]): FamilyLayout | null {
 }
 
 /** Fills the family's reused values array and appends it. False: the family is not exported. */
-export function appendRecord(builder: MessageBuilder, handles: Map<number, TemplateHandle>, layout: IpfixLayout, r: FlowRecord, ctx: RecordContext): boolean {
+export function appendRecord(builder: MessageBuilder, handles: Map<number, TemplateHandle>, layout: IpfixLayout, r: FlowRecord): boolean {
   const fam = layout.forFamily(r.family);
   if (!fam) return false;
   const handle = handles.get(fam.template.id);
   if (!handle) return false;
   const { fillers, values } = fam;
-  for (let i = 0; i < fillers.length; i++) values[i] = fillers[i](r, ctx);
+  for (let i = 0; i < fillers.length; i++) values[i] = fillers[i](r);
   builder.append(handle, values);
   return true;
 }

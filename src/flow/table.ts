@@ -36,6 +36,11 @@ export interface FlowRecord {
   startMs: number;
   endMs: number;
   reason: EndReason;
+  /** Enrichment resolved when the flow was created (absent: none configured). */
+  srcAsn?: number;
+  dstAsn?: number;
+  srcCity?: string;
+  dstCity?: string;
 }
 
 export type FlowSink = (records: FlowRecord[]) => void;
@@ -55,6 +60,8 @@ export interface FlowTableOptions {
   activeTimeoutMs: number;
   sink: FlowSink;
   observer?: FlowObserver;
+  /** Adds what is known about flow `id` (enrichment) to each record built for it. */
+  annotate?: (id: number, r: FlowRecord) => void;
 }
 
 const KEY_WORDS = 11;
@@ -399,7 +406,7 @@ export class FlowTable {
     }
     const ports = keys[k + 10]!;
     const intervalFirst = f[o + F_IFIRST]!;
-    return {
+    const r: FlowRecord = {
       ifindex: keys[k]!,
       direction: keys[k + 1]! & 0xff,
       proto: (keys[k + 1]! >>> 8) & 0xff,
@@ -418,6 +425,8 @@ export class FlowTable {
       endMs: f[o + F_LAST]!,
       reason,
     };
+    this.opts.annotate?.(id, r);
+    return r;
   }
 
   private lruAppend(id: number): void {

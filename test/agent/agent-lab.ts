@@ -14,7 +14,13 @@ export interface RunningAgent {
 }
 
 /** Starts an agent on `interfaces`; extra TOML goes after [agent]. Stopped after the test. */
-export async function startAgent(t: TestContext, interfaces: string[], extra: Record<string, Record<string, unknown>> = {}): Promise<RunningAgent> {
+export async function startAgent(
+  t: TestContext,
+  interfaces: string[],
+  extra: Record<string, Record<string, unknown>> = {},
+  /** Raw TOML appended as is (nested tables such as [agent.enrich.mmdb]). */
+  rawToml = "",
+): Promise<RunningAgent> {
   const port = await freePort();
   const tables: Record<string, Record<string, unknown>> = {
     ...extra,
@@ -27,11 +33,17 @@ export async function startAgent(t: TestContext, interfaces: string[], extra: Re
     toml += `[agent.${name}]\n`;
     for (const [k, v] of Object.entries(kv)) toml += `${k} = ${JSON.stringify(v)}\n`;
   }
+  toml += rawToml;
   const { config } = parseConfig(toml, "agent-lab.toml");
   const records: FlowRecord[] = [];
   const agent = new Agent({ config, sinks: [(r) => records.push(...r)] });
   t.after(() => agent.stop());
-  await agent.start();
+  try {
+    await agent.start();
+  } catch (e) {
+    await agent.stop();
+    throw e;
+  }
   return { agent, records, port };
 }
 
