@@ -1,7 +1,8 @@
 // The agent's IPFIX records: templates built from the configured element list
 // (one per address family) and the code that fills a data record from a flow
 // record. Counts are what was sampled; the sampling options record tells the
-// collector how to renormalise (nfdump and pmacct do), so nothing is scaled twice.
+// collector how to renormalise (pmacct does, with nfacctd_renormalize; nfdump
+// 1.7 does not read PSAMP n-out-of-N), so nothing is scaled twice.
 import { field, type FieldInput, type Template, type TemplateHandle, type MessageBuilder } from "../ipfix/index.js";
 import type { FlowRecord } from "../flow/table.js";
 import type { FillableElement } from "./ipfix-fields.js";
