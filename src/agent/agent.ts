@@ -14,6 +14,8 @@ import { FlowTable, EndReason, type FlowRecord, type FlowSink } from "../flow/ta
 import { Rollups, NO_LABELS } from "../flow/rollups.js";
 import { MmdbSource } from "../enrich/index.js";
 import { FlowEnricher, type AsnSource } from "../enrich/flow-enricher.js";
+import { BmpListener, RibAsnSource } from "../enrich/bmp-listener.js";
+import { Rib } from "../rib/rib.js";
 import { ErrorCounters } from "../metrics/errors.js";
 import { AgentMetrics } from "../metrics/agent-metrics.js";
 import { MetricsServer } from "../metrics/server.js";
@@ -56,6 +58,8 @@ export class Agent {
   readonly ipfix: IpfixExporter | undefined;
   readonly flowLog: FlowLog | undefined;
   mmdb: MmdbSource | undefined;
+  rib: Rib | undefined;
+  bmp: BmpListener | undefined;
   private enricher: FlowEnricher | undefined;
   private readonly addon = loadAddon();
   private ring: RingHandle | undefined;
@@ -168,9 +172,16 @@ export class Agent {
       this.refreshBootOffset();
       this.sweepInSlices(Date.now());
     });
+    const bmp = config.agent.enrich.rib.bmp;
+    if (bmp.enabled) {
+      this.rib = new Rib();
+      this.bmp = new BmpListener({ host: bmp.listen.host, port: bmp.listen.port, rib: this.rib, errors: this.errors });
+      await this.bmp.listen();
+    }
     const mmdb = config.agent.enrich.mmdb;
     if (mmdb.asn_db || mmdb.city_db) this.mmdb = await MmdbSource.open(mmdb);
-    const asnSources: AsnSource[] = this.mmdb && mmdb.asn_db ? [this.mmdb] : [];
+    // ASN from the RIB first, the database as fallback.
+    const asnSources: AsnSource[] = [...(this.rib ? [new RibAsnSource(this.rib)] : []), ...(this.mmdb && mmdb.asn_db ? [this.mmdb] : [])];
     if (asnSources.length > 0 || (this.mmdb && mmdb.city_db)) {
       this.enricher = new FlowEnricher(config.agent.collector.max_flows, asnSources, this.mmdb && mmdb.city_db ? this.mmdb : undefined);
     }
@@ -226,7 +237,7 @@ export class Agent {
         sendErrors: Object.fromEntries(l.stats.sendErrors),
       })),
       mmdb: this.mmdb ? Object.fromEntries(Object.entries(this.mmdb.versions()).map(([k, d]) => [k, d?.toISOString().slice(0, 10)])) : null,
-      rib: null,
+      rib: this.rib && this.bmp ? { listen: this.bmp.address, ...this.rib.summary() } : null,
     };
   }
 
@@ -289,6 +300,7 @@ export class Agent {
     await this.ipfix?.close();
     this.flowLog?.close();
     await this.server?.close();
+    await this.bmp?.close();
     this.mmdb?.close();
     this.datapath.close();
   }

@@ -86,8 +86,28 @@ export function controlCommands(agent: Agent, configText: string, startedAt: num
       },
     ],
     ["config.show", () => configText],
-    ["rib.lookup", () => notConfigured("rib not configured, set agent.enrich.rib.bmp")],
-    ["rib.summary", () => notConfigured("rib not configured, set agent.enrich.rib.bmp")],
+    [
+      "rib.lookup",
+      (args) => {
+        if (!agent.rib) notConfigured("rib not configured, set agent.enrich.rib.bmp");
+        let addr: Uint8Array;
+        try {
+          addr = parseAddress(String(args.addr));
+        } catch {
+          throw new CommandError(`not an IP address: ${JSON.stringify(args.addr)}`);
+        }
+        const d = agent.rib.lookupDetail(addr);
+        if (!d) throw new CommandError(`no route for ${String(args.addr)}`);
+        return { ...d, view: { ...d.view, distinguisher: d.view.distinguisher.toString() } };
+      },
+    ],
+    [
+      "rib.summary",
+      () => {
+        if (!agent.rib || !agent.bmp) notConfigured("rib not configured, set agent.enrich.rib.bmp");
+        return { listen: agent.bmp.address, ...agent.rib.summary() };
+      },
+    ],
     [
       "reload.mmdb",
       async () => {

@@ -56,6 +56,46 @@ interface Status {
   flows: { active: number; max: number; ringDrops: number; forcedEvictions: number; folded: number };
   ipfix: { collector: string; connected: boolean; messages: number; records: number; dropped: Record<string, number>; sendErrors: Record<string, number> }[];
   mmdb: { asn?: string; city?: string } | null;
+  rib: RibSummary | null;
+}
+
+interface RibSummary {
+  listen: { host: string; port: number };
+  sessions: { open: number; ended: number };
+  prefixes: { ipv4: number; ipv6: number };
+  routes: number;
+  views: number;
+}
+
+function ribSummaryText(r: RibSummary): string {
+  const listen = r.listen.host.includes(":") ? `[${r.listen.host}]:${r.listen.port}` : `${r.listen.host}:${r.listen.port}`;
+  return `${listen}, ${r.prefixes.ipv4} ipv4 and ${r.prefixes.ipv6} ipv6 prefixes, ${r.routes} routes in ${r.views} views`;
+}
+
+interface RibDetail {
+  prefix: string;
+  origin: number;
+  originUnknown: boolean;
+  asPath: number[];
+  communities: number[];
+  largeCommunities: [number, number, number][];
+  truncated: boolean;
+  peerAddress: string;
+  peerAs: number;
+  view: { postPolicy: boolean };
+}
+
+function ribLookupText(d: RibDetail): string {
+  const pairs: [string, string][] = [
+    ["prefix", d.prefix],
+    ["origin", d.origin ? `AS${d.origin}` : d.originUnknown ? "ambiguous (AS_SET)" : "unknown"],
+    ["as path", d.asPath.join(" ") || "(empty)"],
+    ["communities", d.communities.map((c) => `${c >>> 16}:${c & 0xffff}`).join(" ") || "-"],
+    ["large communities", d.largeCommunities.map((l) => l.join(":")).join(" ") || "-"],
+  ];
+  if (d.truncated) pairs.push(["truncated", "yes (only the first 32 ASNs/communities are kept)"]);
+  pairs.push(["peer", `${d.peerAddress} AS${d.peerAs} (${d.view.postPolicy ? "post" : "pre"} policy)`]);
+  return renderPairs(pairs);
 }
 
 function statusText(s: Status): string {
@@ -76,6 +116,7 @@ function statusText(s: Status): string {
   }
   if (s.ipfix.length === 0) pairs.push(["ipfix", "off"]);
   pairs.push(["mmdb", s.mmdb ? `asn ${s.mmdb.asn ?? "none"}, city ${s.mmdb.city ?? "none"}` : "off"]);
+  pairs.push(["rib", s.rib ? ribSummaryText(s.rib) : "off"]);
   return renderPairs(pairs);
 }
 
@@ -122,10 +163,10 @@ export function controlCommands(): Command[] {
   const rib = new Command("rib").description("the BMP-fed RIB");
   withCommon(rib.command("lookup").description("the route an address matches").argument("<addr>"))
     .addHelpText("after", "\nExamples:\n  rfm rib lookup 198.51.100.7")
-    .action((addr: string, o: Common) => run(o, "rib.lookup", { addr }, (d: unknown) => `${JSON.stringify(d, null, 2)}\n`));
+    .action((addr: string, o: Common) => run(o, "rib.lookup", { addr }, ribLookupText));
   withCommon(rib.command("summary").description("prefixes per family, routes and views"))
     .addHelpText("after", "\nExamples:\n  rfm rib summary")
-    .action((o: Common) => run(o, "rib.summary", {}, (d: unknown) => `${JSON.stringify(d)}\n`));
+    .action((o: Common) => run(o, "rib.summary", {}, (r: RibSummary) => `${ribSummaryText(r)}\n`));
 
   return [status, flows, set, reload, rib];
 }

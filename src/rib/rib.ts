@@ -1,0 +1,336 @@
+// The RIB fed by BMP: routes per view (BMP peer x policy), the best route per
+// prefix across views, and the longest-prefix match flows are labelled with.
+// Sessions, views and their retirement live here; storage is the family
+// tables' (typed arrays) and the attribute store's (interned sets).
+//
+// Lifecycle of a speaker's routes:
+//   - sessionEnded: the views stay and keep serving (stale);
+//   - a newer session of the same speaker re-announcing a (peer, policy)
+//     replaces the stale copies prefix by prefix (each announce or withdraw in
+//     the new view removes the prefix from them) and wholesale at its
+//     End-of-RIB;
+//   - whatever is left of a stale view goes once a newer session of the
+//     speaker has stayed open for staleViewMs (5 min) without interruption
+//     (`tick`), re-announced or not;
+//   - peerDown removes the peer's views of the session and their stale copies.
+import { formatAddress } from "../net/address.js";
+import { fromHostOrder, isMappedWords, wordAt } from "./address-words.js";
+import { AttributeStore } from "./attribute-store.js";
+import { Announced, FamilyTable } from "./family-table.js";
+import {
+  DEFAULT_MAX_ROUTES,
+  DEFAULT_MAX_VIEWS,
+  DEFAULT_STALE_VIEW_MS,
+  type RibCounters,
+  type RibOptions,
+  zeroCounters,
+} from "./limits.js";
+import { type Prefix, prefixKey } from "./prefix.js";
+import type { Route, RouteAttributes, RouteDetail, ViewDescription } from "./route.js";
+import { replacedSince, Session } from "./session.js";
+import { type PeerKey, type View, type ViewKey, ViewTable } from "./view.js";
+
+export type { Prefix } from "./prefix.js";
+export type { Route, RouteAttributes, RouteDetail, ViewDescription } from "./route.js";
+export type { PeerKey, ViewKey } from "./view.js";
+export type { RibCounters, RibOptions } from "./limits.js";
+
+export interface RibSummary {
+  prefixes: { ipv4: number; ipv6: number };
+  routes: number;
+  views: number;
+  attributeSets: number;
+  sessions: { open: number; ended: number };
+  /** Typed arrays held (the bulk of the RIB's memory). */
+  bytes: number;
+}
+
+export class Rib {
+  readonly counters: RibCounters = zeroCounters();
+  readonly maxRoutes: number;
+  readonly maxViews: number;
+  readonly staleViewMs: number;
+  private readonly now: () => number;
+  private readonly attrs = new AttributeStore();
+  private readonly viewTable: ViewTable;
+  private readonly v4: FamilyTable;
+  private readonly v6: FamilyTable;
+  private readonly sessions = new Map<number, Session>();
+  private sessionSeq = 0;
+  /** Bumped whenever the set of stale views changes: invalidates View.older. */
+  private staleVersion = 0;
+  private readonly key = new Uint32Array(4);
+  private readonly dying: Uint8Array;
+
+  constructor(opts: RibOptions = {}) {
+    this.maxRoutes = opts.maxRoutes ?? DEFAULT_MAX_ROUTES;
+    // Routes store view slots in 16 bits.
+    this.maxViews = Math.min(opts.maxViews ?? DEFAULT_MAX_VIEWS, 65535);
+    this.staleViewMs = opts.staleViewMs ?? DEFAULT_STALE_VIEW_MS;
+    this.now = opts.now ?? Date.now;
+    this.viewTable = new ViewTable(this.maxViews);
+    this.dying = new Uint8Array(this.maxViews);
+    this.v4 = new FamilyTable(4, this.viewTable.ranks, this.viewTable.routes, this.attrs);
+    this.v6 = new FamilyTable(6, this.viewTable.ranks, this.viewTable.routes, this.attrs);
+  }
+
+  // ---- sessions and peers ----
+
+  /** A BMP session started; `speaker` identifies the monitoring router across reconnections. Ids must be unique. */
+  sessionOpened(session: number, speaker: string): void {
+    if (this.sessions.has(session)) {
+      this.counters.sessionErrors++;
+      return;
+    }
+    this.sessions.set(session, new Session(session, speaker, ++this.sessionSeq, this.now()));
+  }
+
+  /** The BMP session closed: its routes stay (see the lifecycle above). */
+  sessionEnded(session: number): void {
+    const s = this.openSession(session);
+    if (!s) return;
+    s.endedAt = this.now();
+    if (s.views.size === 0) this.sessions.delete(session);
+    else this.staleVersion++;
+  }
+
+  peerUp(session: number, peer: PeerKey): void {
+    this.openSession(session)?.peersUp.add(peerText(peer));
+  }
+
+  /** Withdraws every route of the peer's views in the session and of their stale copies; returns how many. */
+  peerDown(session: number, peer: PeerKey): number {
+    const s = this.openSession(session);
+    if (!s || !validAddress(peer.peerAddress)) return 0;
+    s.peersUp.delete(peerText(peer));
+    const key = { peerAddress: peer.peerAddress, distinguisher: peer.distinguisher ?? 0n };
+    const gone = this.viewTable.ordered().filter(
+      (v) => v.samePeer(key) && v.session.speaker === s.speaker && (v.session === s || (!v.session.open && v.session.seq < s.seq)),
+    );
+    return this.dropViews(gone);
+  }
+
+  /**
+   * Retires stale views whose speaker has had a newer session open for
+   * staleViewMs; returns how many views went. Call it every few seconds.
+   */
+  tick(nowMs: number = this.now()): number {
+    const gone: View[] = [];
+    for (const s of this.sessions.values()) {
+      if (s.open || nowMs - replacedSince(s, this.sessions.values()) < this.staleViewMs) continue;
+      gone.push(...s.views);
+    }
+    if (gone.length === 0) return 0;
+    this.counters.viewsExpired += gone.length;
+    this.dropViews(gone);
+    return gone.length;
+  }
+
+  // ---- routes ----
+
+  /** Sets the route of (view, prefix, route.pathId). False when dropped (counted). */
+  announce(view: ViewKey, prefix: Prefix, route: Route): boolean {
+    const table = this.keyed(view, prefix);
+    const v = table && this.viewOf(view);
+    if (!table || !v) return false;
+    const len = prefix.length;
+    this.replaceOlder(v, table, len);
+    const attr = this.attrs.intern(route, v.peerAddress, this.counters);
+    const mayAdd = this.v4.routes + this.v6.routes < this.maxRoutes;
+    if (table.announce(this.key, len, v.slot, (route.pathId ?? 0) >>> 0, attr, mayAdd) === Announced.Refused) {
+      this.attrs.release(attr);
+      this.counters.routesRejected++;
+      return false;
+    }
+    return true;
+  }
+
+  /** Removes the route of (view, prefix, pathId); false when there was none. */
+  withdraw(view: ViewKey, prefix: Prefix, pathId = 0): boolean {
+    const table = this.keyed(view, prefix);
+    const v = table && this.viewOf(view);
+    if (!table || !v) return false;
+    const older = this.replaceOlder(v, table, prefix.length);
+    return table.withdraw(this.key, prefix.length, v.slot, pathId >>> 0) || older > 0;
+  }
+
+  /** The view's initial dump is complete: its stale copies from older sessions go. Returns how many views went. */
+  endOfRib(view: ViewKey): number {
+    const s = this.openSession(view.session);
+    if (!s || !validAddress(view.peerAddress)) return 0;
+    const v = this.viewOf(view);
+    if (!v) return 0;
+    const older = this.olderViews(v);
+    if (older.length === 0) return 0;
+    this.counters.viewsReplaced += older.length;
+    this.dropViews([...older]);
+    return older.length;
+  }
+
+  // ---- lookups ----
+
+  /**
+   * Attribute set of the best route of the longest prefix covering the 16-byte
+   * address at `address[offset..]` (IPv4 mapped), or -1. /0 never matches.
+   * The id is valid until the RIB next changes. No allocation.
+   */
+  lookup(address: Uint8Array, offset = 0): number {
+    const w0 = wordAt(address, offset);
+    const w1 = wordAt(address, offset + 4);
+    const w2 = wordAt(address, offset + 8);
+    const w3 = wordAt(address, offset + 12);
+    return isMappedWords(w0, w1, w2) ? this.v4.lookup4(w3) : this.v6.lookup6(w0, w1, w2, w3);
+  }
+
+  /** `lookup` over the flow table's key words: four words read in host order over the address bytes. */
+  lookupWords(words: Uint32Array, offset: number): number {
+    const w0 = fromHostOrder(words[offset]!);
+    const w1 = fromHostOrder(words[offset + 1]!);
+    const w2 = fromHostOrder(words[offset + 2]!);
+    const w3 = fromHostOrder(words[offset + 3]!);
+    return isMappedWords(w0, w1, w2) ? this.v4.lookup4(w3) : this.v6.lookup6(w0, w1, w2, w3);
+  }
+
+  /** Origin ASN of a looked-up attribute set (0: AS_SET or unknown). */
+  origin(ref: number): number {
+    return this.attrs.origin(ref);
+  }
+
+  peerAs(ref: number): number {
+    return this.attrs.peerAs(ref);
+  }
+
+  attributes(ref: number): RouteAttributes {
+    return this.attrs.describe(ref);
+  }
+
+  /** Everything about the route a flow to `address` would be labelled with (control plane). */
+  lookupDetail(address: Uint8Array): RouteDetail | null {
+    if (!validAddress(address)) return null;
+    const w0 = wordAt(address, 0);
+    const w1 = wordAt(address, 4);
+    const w2 = wordAt(address, 8);
+    const w3 = wordAt(address, 12);
+    const table = isMappedWords(w0, w1, w2) ? this.v4 : this.v6;
+    const pid = table.match(w0, w1, w2, w3);
+    if (pid < 0) return null;
+    const best = table.bestOf(pid);
+    return {
+      prefix: table.prefixText(pid),
+      pathId: best.pathId,
+      ...this.attrs.describe(best.attr),
+      view: this.describeView(this.viewTable.slots[best.view]!),
+    };
+  }
+
+  // ---- state ----
+
+  summary(): RibSummary {
+    let open = 0;
+    for (const s of this.sessions.values()) if (s.open) open++;
+    return {
+      prefixes: { ipv4: this.v4.prefixes, ipv6: this.v6.prefixes },
+      routes: this.v4.routes + this.v6.routes,
+      views: this.viewTable.size,
+      attributeSets: this.attrs.size,
+      sessions: { open, ended: this.sessions.size - open },
+      bytes: this.v4.bytes + this.v6.bytes + this.attrs.bytes,
+    };
+  }
+
+  /** Views in best-first order. */
+  views(): ViewDescription[] {
+    return this.viewTable.ordered().map((v) => this.describeView(v));
+  }
+
+  // ---- internals ----
+
+  /** Checks the session, the peer and the prefix; keys the prefix into this.key and returns its family's table. */
+  private keyed(view: ViewKey, prefix: Prefix): FamilyTable | undefined {
+    if (!this.openSession(view.session)) return undefined;
+    const family = prefixKey(prefix, this.key);
+    if (family === 0 || !validAddress(view.peerAddress)) {
+      this.counters.invalidInputs++;
+      return undefined;
+    }
+    return family === 4 ? this.v4 : this.v6;
+  }
+
+  /** The view of an open session's key, created on first use (undefined at the view limit). */
+  private viewOf(key: ViewKey): View | undefined {
+    return this.viewTable.find(key) ?? this.createView(key, this.sessions.get(key.session)!);
+  }
+
+  private openSession(id: number): Session | undefined {
+    const s = this.sessions.get(id);
+    if (s && s.open) return s;
+    this.counters.sessionErrors++;
+    return undefined;
+  }
+
+  private createView(key: ViewKey, s: Session): View | undefined {
+    const v = this.viewTable.create(key, s);
+    if (!v) {
+      this.counters.viewsRejected++;
+      return undefined;
+    }
+    s.views.add(v);
+    return v;
+  }
+
+  /** Stale views of older sessions of v's speaker with v's key. */
+  private olderViews(v: View): View[] {
+    if (v.olderVersion !== this.staleVersion) {
+      v.older = this.viewTable.ordered().filter(
+        (u) =>
+          !u.session.open && u.session.speaker === v.session.speaker && u.session.seq < v.session.seq &&
+          u.postPolicy === v.postPolicy && u.samePeer(v),
+      );
+      v.olderVersion = this.staleVersion;
+    }
+    return v.older;
+  }
+
+  /** The prefix keyed in this.key leaves v's stale copies; returns routes removed. */
+  private replaceOlder(v: View, table: FamilyTable, len: number): number {
+    const older = this.olderViews(v);
+    let removed = 0;
+    for (let i = 0; i < older.length; i++) removed += table.withdrawView(this.key, len, older[i]!.slot);
+    return removed;
+  }
+
+  /** Removes views with all their routes; returns routes removed. */
+  private dropViews(gone: View[]): number {
+    if (gone.length === 0) return 0;
+    for (const v of gone) this.dying[v.slot] = 1;
+    const removed = this.v4.dropViews(this.dying) + this.v6.dropViews(this.dying);
+    for (const v of gone) {
+      this.dying[v.slot] = 0;
+      this.viewTable.remove(v);
+      v.session.views.delete(v);
+      if (!v.session.open && v.session.views.size === 0) this.sessions.delete(v.session.id);
+    }
+    this.staleVersion++;
+    return removed;
+  }
+
+  private describeView(v: View): ViewDescription {
+    return {
+      session: v.session.id,
+      speaker: v.session.speaker,
+      peerAddress: formatAddress(v.peerAddress),
+      distinguisher: v.distinguisher,
+      postPolicy: v.postPolicy,
+      routes: this.viewTable.routes[v.slot]!,
+      stale: !v.session.open,
+    };
+  }
+}
+
+function validAddress(a: Uint8Array): boolean {
+  return a instanceof Uint8Array && a.length === 16;
+}
+
+function peerText(p: PeerKey): string {
+  return `${formatAddress(p.peerAddress)}/${p.distinguisher ?? 0n}`;
+}

@@ -1,0 +1,111 @@
+// The RIB fed by a real BMP speaker: FRR bgpd A (AS 65001, bmp module) peers
+// with bgpd B (AS 65002), which announces prefixes; A reports over BMP to the
+// agent. The agent answers the origin AS, follows withdrawals, keeps routes
+// when the speaker dies, and drops them when the peer goes down.
+import { test, describe } from "node:test";
+import * as assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync, chmodSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { requirePrivileges } from "../harness/privileges.js";
+import { createLab, type Lab } from "../harness/lab.js";
+import { HOST_NS } from "../harness/exec.js";
+import { freePort } from "../harness/ports.js";
+import { startAgent, until } from "../agent/agent-lab.js";
+import { parseAddress } from "../../src/net/address.js";
+import type { Agent } from "../../src/agent/agent.js";
+
+const BGPD = "/usr/lib/frr/bgpd";
+
+function bgpdConf(o: { as: number; id: string; neighbor: string; neighborAs: number; networks: string[]; networks6?: string[]; bmp?: { host: string; port: number } }): string {
+  return [
+    "frr defaults traditional",
+    `hostname as${o.as}`,
+    "log stdout informational",
+    `router bgp ${o.as}`,
+    ` bgp router-id ${o.id}`,
+    " no bgp ebgp-requires-policy",
+    " no bgp network import-check",
+    ` neighbor ${o.neighbor} remote-as ${o.neighborAs}`,
+    ` neighbor ${o.neighbor} timers 1 3`,
+    ` neighbor ${o.neighbor} timers connect 1`,
+    ` neighbor ${o.neighbor} soft-reconfiguration inbound`,
+    " address-family ipv4 unicast",
+    ...o.networks.map((n) => `  network ${n}`),
+    " exit-address-family",
+    " address-family ipv6 unicast",
+    `  neighbor ${o.neighbor} activate`,
+    ...(o.networks6 ?? []).map((n) => `  network ${n}`),
+    " exit-address-family",
+    ...(o.bmp
+      ? [
+          " bmp targets rfm",
+          `  bmp connect ${o.bmp.host} port ${o.bmp.port} min-retry 100 max-retry 1000`,
+          "  bmp monitor ipv4 unicast pre-policy",
+          "  bmp monitor ipv4 unicast post-policy",
+          "  bmp monitor ipv6 unicast post-policy",
+          " exit",
+        ]
+      : []),
+    "!",
+    "",
+  ].join("\n");
+}
+
+function startBgpd(lab: Lab, ns: string, dir: string, conf: string, listen: string, bmp: boolean) {
+  writeFileSync(join(dir, "bgpd.conf"), conf);
+  return lab.spawn(ns, [BGPD, ...(bmp ? ["-M", "bmp"] : []), "-Z", "-S", "-n", "-f", join(dir, "bgpd.conf"), "-i", join(dir, "bgpd.pid"), "--vty_socket", dir, "-P", "0", "-l", listen]);
+}
+
+function origin(agent: Agent, addr: string): number {
+  const ref = agent.rib!.lookup(parseAddress(addr));
+  return ref < 0 ? -1 : agent.rib!.origin(ref);
+}
+
+describe("RIB from FRR over BMP", () => {
+  test("origin ASNs, withdrawal, speaker death and peer down", async (t) => {
+    if (!requirePrivileges(t)) return;
+    const lab = await createLab(t);
+    const nsA = await lab.netns();
+    const nsB = await lab.netns();
+    const ab = await lab.veth({ ns: nsA }, { ns: nsB });
+    const ha = await lab.veth({ ns: HOST_NS }, { ns: nsA }); // the agent's BMP listener is on ha.a
+    const port = await freePort("127.0.0.1");
+    const dirA = mkdtempSync(join(tmpdir(), "rfm-frrA-"));
+    const dirB = mkdtempSync(join(tmpdir(), "rfm-frrB-"));
+    for (const d of [dirA, dirB]) chmodSync(d, 0o777);
+    const { agent } = await startAgent(t, ["rfmt-none"], {}, `[agent.enrich.rib.bmp]\nhost = "${ha.a.ipv4}"\nport = ${port}\n`);
+
+    const confA = bgpdConf({ as: 65001, id: ab.a.ipv4, neighbor: ab.b.ipv4, neighborAs: 65002, networks: ["198.51.100.0/24"], bmp: { host: ha.a.ipv4, port } });
+    const confB = bgpdConf({ as: 65002, id: ab.b.ipv4, neighbor: ab.a.ipv4, neighborAs: 65001, networks: ["192.0.2.0/24", "100.64.10.0/24", "100.64.10.128/25"], networks6: ["2001:db8:100::/48"] });
+    startBgpd(lab, nsB, dirB, confB, ab.b.ipv4, false);
+    let a = startBgpd(lab, nsA, dirA, confA, ab.a.ipv4, true);
+
+    await until(() => origin(agent, "192.0.2.7") === 65002 && origin(agent, "2001:db8:100::1") === 65002, 30_000, "routes from B over BMP");
+    assert.equal(origin(agent, "100.64.10.200"), 65002);
+    // A's own network arrives for peer 0.0.0.0 with an empty path and peer AS 0: known route, unknown origin
+    // (a flow to it falls through to the ASN database).
+    assert.equal(origin(agent, "198.51.100.1"), 0);
+    assert.equal(origin(agent, "203.0.113.1"), -1, "no route");
+    const detail = agent.rib!.lookupDetail(parseAddress("100.64.10.200"))!;
+    assert.equal(detail.prefix, "100.64.10.128/25", "the most specific prefix wins");
+    assert.equal(agent.errors.get("bmp"), 0, "FRR's stream decodes without problems");
+
+    // B withdraws one prefix.
+    await lab.execOk(HOST_NS, ["vtysh", "--vty_socket", dirB, "-c", "configure terminal", "-c", "router bgp 65002", "-c", "address-family ipv4 unicast", "-c", "no network 192.0.2.0/24"]);
+    await until(() => origin(agent, "192.0.2.7") === -1, 15_000, "withdrawal");
+    assert.equal(origin(agent, "100.64.10.1"), 65002, "the other routes stay");
+
+    // The speaker dies: its routes stay in the RIB.
+    a.kill("SIGKILL");
+    await until(() => agent.bmp!.openSessions === 0, 10_000, "session end");
+    assert.equal(origin(agent, "100.64.10.1"), 65002, "routes survive the end of the BMP session");
+
+    // A comes back, then B goes down: A reports Peer Down and B's routes go.
+    a = startBgpd(lab, nsA, dirA, confA, ab.a.ipv4, true);
+    await until(() => agent.bmp!.openSessions === 1, 15_000, "new session");
+    await lab.exec(HOST_NS, ["sh", "-c", `kill $(cat ${join(dirB, "bgpd.pid")})`]);
+    await until(() => origin(agent, "100.64.10.1") === -1 && origin(agent, "2001:db8:100::1") === -1, 20_000, "peer down withdraws B's routes");
+    void a;
+  });
+});
