@@ -86,8 +86,9 @@ export function decodeUpdate(ctx: DecodeContext, start: number, end: number, opt
   const mpWithdrawn = attrs.mpUnreach?.routes ?? [];
   const announcing = nlri.length > 0 || mpAnnounced.length > 0;
 
-  const path = effectiveAsPath(ctx, attrs, opts.fourOctetAsn, verdict);
-  if (announcing) checkMandatory(ctx, attrs, nlri.length > 0, attributesStart, verdict);
+  // A Loc-RIB route without AS_PATH is the router's own: an empty path (see UpdateOptions.locRib).
+  const path = effectiveAsPath(ctx, attrs, opts.fourOctetAsn, verdict) ?? (opts.locRib && !attrs.asPath ? { segments: [] } : undefined);
+  if (announcing) checkMandatory(ctx, attrs, nlri.length > 0, attributesStart, verdict, opts.locRib === true);
 
   // RFC 7606 section 5.2: with nothing reachable the NLRI may have been misplaced, so only a session reset is safe.
   const reachable = nlri.length > 0 || (attrs.mpReach?.hasNlri ?? false);
@@ -119,11 +120,9 @@ function withNextHop(route: Route, nextHop: Uint8Array | undefined): AnnouncedRo
 }
 
 /** RFC 7606 section 3(d): a missing well-known mandatory attribute is treat-as-withdraw. */
-function checkMandatory(ctx: DecodeContext, attrs: CollectedAttributes, hasNlriField: boolean, offset: number, verdict: UpdateVerdict): void {
-  const required: [number, string][] = [
-    [AttributeType.Origin, "ORIGIN"],
-    [AttributeType.AsPath, "AS_PATH"],
-  ];
+function checkMandatory(ctx: DecodeContext, attrs: CollectedAttributes, hasNlriField: boolean, offset: number, verdict: UpdateVerdict, locRib: boolean): void {
+  const required: [number, string][] = [[AttributeType.Origin, "ORIGIN"]];
+  if (!locRib) required.push([AttributeType.AsPath, "AS_PATH"]);
   if (hasNlriField) required.push([AttributeType.NextHop, "NEXT_HOP"]);
   for (const [type, name] of required) {
     if (!attrs.seen.has(type)) flag(ctx, verdict, "missing_attribute", "treat_as_withdraw", offset, `${name} is missing from an UPDATE that announces routes`, type);

@@ -23,6 +23,11 @@ export interface UpdateOptions {
   fourOctetAsn: boolean;
   /** Families (familyKey) whose prefixes carry path IDs. */
   addPath: ReadonlySet<number>;
+  /**
+   * A Loc-RIB (peer type 3) message: the router's own routes may come without
+   * an AS_PATH (GoBGP 3.10 sends them so); read that as an empty path.
+   */
+  locRib?: boolean;
 }
 
 const NONE: ReadonlySet<number> = new Set<number>();
@@ -80,5 +85,6 @@ export function updateOptionsFor(peer: PerPeerHeader, session: SessionOptions = 
   return {
     fourOctetAsn: peer.legacyAsPath ? false : session.fourOctetAsn,
     addPath: peer.adjRibOut ? session.addPathSent : session.addPathReceived,
+    locRib: peer.peerType === PeerType.LocRib,
   };
 }

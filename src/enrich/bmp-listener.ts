@@ -88,6 +88,14 @@ export class BmpListener {
     });
     sock.on("error", () => undefined);
     sock.on("close", () => {
+      // A stream that stopped inside a message lost it: counted like any framing error
+      // (unless framing already failed, or the listener itself is closing).
+      const cut = this.server && !framer.failed ? framer.end() : undefined;
+      if (cut) {
+        this.stats.framingErrors++;
+        this.opts.errors.inc("bmp");
+        log.warn("bmp session ended inside a message", { remote: speaker, error: cut.message });
+      }
       this.sockets.delete(sock);
       rib.sessionEnded(session);
       log.info("bmp session closed", { remote: speaker, session });

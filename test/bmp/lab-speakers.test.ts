@@ -140,6 +140,22 @@ describe("a GoBGP 3.10 style Loc-RIB stream", () => {
     peerDown(perPeer({ address: "10.77.0.2" }), 2, u16(1)),
   );
 
+  test("a Loc-RIB route of the router's own, sent without AS_PATH as GoBGP does, is an empty path, not a withdrawal", () => {
+    const { messages, problems } = collect(routeMonitoring(locRib, update({ attributes: [a.origin(), a.nextHop("0.0.0.0")], nlri: prefixes("198.51.100.0/24") })));
+    assert.deepEqual(problems, []);
+    const [rm] = messages.flatMap((m) => (m.type === "route_monitoring" ? [m] : []));
+    assert.equal(rm.update!.outcome, "applied");
+    assert.deepEqual(rm.update!.announced.map(routeText), ["198.51.100.0/24"]);
+    assert.deepEqual(rm.update!.attributes!.asPath, []);
+  });
+
+  test("outside a Loc-RIB a missing AS_PATH is still treat-as-withdraw", () => {
+    const { messages, problems } = collect(routeMonitoring(perPeer({ address: "10.77.0.2", asn: 65002 }), update({ attributes: [a.origin(), a.nextHop("10.77.0.2")], nlri: prefixes("198.51.100.0/24") })));
+    assert.deepEqual(problems.map((p) => p.code), ["missing_attribute"]);
+    const [rm] = messages.flatMap((m) => (m.type === "route_monitoring" ? [m] : []));
+    assert.equal(rm.update!.outcome, "treat_as_withdraw");
+  });
+
   test("Loc-RIB Route Monitoring without a Peer Up decodes with 4-octet AS numbers", () => {
     const { messages, problems } = collect(stream);
     assert.deepEqual(problems, []);
