@@ -4,7 +4,7 @@
 // when the speaker dies, and drops them when the peer goes down.
 import { test, describe } from "node:test";
 import * as assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync, chmodSync } from "node:fs";
+import { mkdtempSync, writeFileSync, chmodSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { requirePrivileges } from "../harness/privileges.js";
@@ -73,7 +73,10 @@ describe("RIB from FRR over BMP", () => {
     const port = await freePort("127.0.0.1");
     const dirA = mkdtempSync(join(tmpdir(), "rfm-frrA-"));
     const dirB = mkdtempSync(join(tmpdir(), "rfm-frrB-"));
-    for (const d of [dirA, dirB]) chmodSync(d, 0o777);
+    for (const d of [dirA, dirB]) {
+      chmodSync(d, 0o777);
+      t.after(() => rmSync(d, { recursive: true, force: true }));
+    }
     const { agent } = await startAgent(t, ["rfmt-none"], {}, `[agent.enrich.rib.bmp]\nhost = "${ha.a.ipv4}"\nport = ${port}\n`);
 
     const confA = bgpdConf({ as: 65001, id: ab.a.ipv4, neighbor: ab.b.ipv4, neighborAs: 65002, networks: ["198.51.100.0/24"], bmp: { host: ha.a.ipv4, port } });
