@@ -7,7 +7,7 @@ import { formatAddress } from "../net/address.js";
 import { wordAt } from "./address-words.js";
 import { MAX_LIST, type RibCounters } from "./limits.js";
 import type { Route, RouteAttributes } from "./route.js";
-import { grown } from "./typed-growth.js";
+import { growable, grown } from "./typed-growth.js";
 
 // Record layout in the pool, in words.
 const ORIGIN = 0;
@@ -25,19 +25,19 @@ const COMM_CUT = 2;
 const LARGE_CUT = 4;
 
 export class AttributeStore {
-  private pool = new Uint32Array(4096);
+  private pool = growable(Uint32Array, 4096);
   private used = 0;
   private garbage = 0;
   /** id -> record offset, reference count, content hash */
-  private off = new Uint32Array(1024);
-  private refs = new Uint32Array(1024);
-  private hashes = new Uint32Array(1024);
-  private freeIds = new Int32Array(1024);
+  private off = growable(Uint32Array, 1024);
+  private refs = growable(Uint32Array, 1024);
+  private hashes = growable(Uint32Array, 1024);
+  private freeIds = growable(Int32Array, 1024);
   private freeTop = 0;
   private nextId = 0;
   private live = 0;
   /** open addressing over id + 1 */
-  private slots = new Int32Array(2048);
+  private slots = growable(Int32Array, 2048);
   private readonly scratch = new Uint32Array(MAX_RECORD);
 
   get size(): number {
@@ -199,7 +199,7 @@ export class AttributeStore {
   }
 
   private rehash(size: number): void {
-    this.slots = new Int32Array(size);
+    this.slots = growable(Int32Array, size);
     for (let id = 0; id < this.nextId; id++) if (this.refs[id]! > 0) this.place(id);
   }
 
@@ -222,7 +222,7 @@ export class AttributeStore {
 
   private compact(): void {
     const old = this.pool;
-    const pool = new Uint32Array(Math.max(4096, (this.used - this.garbage) * 2));
+    const pool = growable(Uint32Array, Math.max(4096, (this.used - this.garbage) * 2));
     let used = 0;
     for (let id = 0; id < this.nextId; id++) {
       if (this.refs[id] === 0) continue;

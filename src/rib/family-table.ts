@@ -1,15 +1,16 @@
 // One address family's routes: the prefix index, each prefix's routes (one per
-// (view, path id), a singly linked list in typed arrays), the best route per
-// prefix kept current on every change, and the LPM trie over prefix ids.
-// Best = lowest view rank (ranks order views by the selection rules), then
-// lowest path id.
+// (view, path id): a singly linked list in typed arrays, kept in preference
+// order so its head is the best route), and the LPM trie over prefix ids.
+// Preference: lower view rank (ranks order views by the selection rules), then
+// lower path id. Renumbering ranks keeps the relative order of views, so the
+// lists stay sorted.
 import { wordMask } from "./address-words.js";
 import type { AttributeStore } from "./attribute-store.js";
 import { formatKey } from "./prefix.js";
 import { PrefixIndex } from "./prefix-index.js";
 import { PathTrie } from "./path-trie.js";
 import { StrideTrie } from "./stride-trie.js";
-import { grown } from "./typed-growth.js";
+import { growable, grown } from "./typed-growth.js";
 
 export const enum Announced {
   Refused = -1,
@@ -21,16 +22,15 @@ export class FamilyTable {
   readonly index: PrefixIndex;
   private readonly trie: StrideTrie | PathTrie;
   private readonly words: 1 | 4;
-  // per prefix id
-  private head = new Int32Array(1024);
-  private best = new Int32Array(1024);
-  private bestAttr = new Int32Array(1024);
+  // per prefix id: first (best) route, and its attribute set for lookups
+  private head = growable(Int32Array, 1024);
+  private bestAttr = growable(Int32Array, 1024);
   // per route id
-  private rView = new Uint16Array(1024);
-  private rPath = new Uint32Array(1024);
-  private rAttr = new Uint32Array(1024);
+  private rView = growable(Uint16Array, 1024);
+  private rPath = growable(Uint32Array, 1024);
+  private rAttr = growable(Uint32Array, 1024);
   /** next route of the prefix; for a free route, the next free one */
-  private rNext = new Int32Array(1024);
+  private rNext = growable(Int32Array, 1024);
   private freeRoute = -1;
   private routeHigh = 0;
   routes = 0;
@@ -61,7 +61,7 @@ export class FamilyTable {
 
   get bytes(): number {
     return (
-      this.index.bytes + this.trie.bytes + this.head.byteLength * 3 +
+      this.index.bytes + this.trie.bytes + this.head.byteLength + this.bestAttr.byteLength +
       this.rView.byteLength + this.rPath.byteLength + this.rAttr.byteLength + this.rNext.byteLength
     );
   }
@@ -78,7 +78,7 @@ export class FamilyTable {
         if (this.rView[r] !== view || this.rPath[r] !== pathId) continue;
         const old = this.rAttr[r]!;
         this.rAttr[r] = attr;
-        if (this.best[pid] === r) this.bestAttr[pid] = attr;
+        if (this.head[pid] === r) this.bestAttr[pid] = attr;
         this.attrs.release(old);
         return Announced.Replaced;
       }
@@ -89,15 +89,20 @@ export class FamilyTable {
     this.rView[r] = view;
     this.rPath[r] = pathId;
     this.rAttr[r] = attr;
-    this.rNext[r] = this.head[pid]!;
-    this.head[pid] = r;
-    this.routes++;
-    this.viewRoutes[view]++;
-    const b = this.best[pid]!;
-    if (b < 0 || this.better(r, b)) {
-      this.best[pid] = r;
+    let prev = -1;
+    let next = this.head[pid]!;
+    while (next >= 0 && this.better(next, r)) {
+      prev = next;
+      next = this.rNext[next]!;
+    }
+    this.rNext[r] = next;
+    if (prev >= 0) this.rNext[prev] = r;
+    else {
+      this.head[pid] = r;
       this.bestAttr[pid] = attr;
     }
+    this.routes++;
+    this.viewRoutes[view]++;
     return Announced.Added;
   }
 
@@ -157,7 +162,7 @@ export class FamilyTable {
     return removed;
   }
 
-  /** Attribute set of the best route for an IPv4 address (network-order word), or -1. */
+  /** Attribute set of the best route for an IPv4 address (network-order word, int32), or -1. */
   lookup4(a: number): number {
     const pid = (this.trie as StrideTrie).lookup4(a);
     return pid < 0 ? -1 : this.bestAttr[pid]!;
@@ -176,7 +181,7 @@ export class FamilyTable {
 
   /** The best route of a live prefix: view slot, path id, attribute set. */
   bestOf(pid: number): { view: number; pathId: number; attr: number } {
-    const r = this.best[pid]!;
+    const r = this.head[pid]!;
     return { view: this.rView[r]!, pathId: this.rPath[r]!, attr: this.rAttr[r]! };
   }
 
@@ -196,7 +201,6 @@ export class FamilyTable {
   private unlink(pid: number, prev: number, r: number): void {
     if (prev < 0) this.head[pid] = this.rNext[r]!;
     else this.rNext[prev] = this.rNext[r]!;
-    if (this.best[pid] === r) this.best[pid] = -1;
     this.attrs.release(this.rAttr[r]!);
     this.viewRoutes[this.rView[r]!]--;
     this.routes--;
@@ -204,17 +208,11 @@ export class FamilyTable {
     this.freeRoute = r;
   }
 
-  /** After removals: elects a new best if the best went, drops the prefix if empty. */
+  /** After removals: the new head is the best; an empty prefix goes. */
   private settle(pid: number): void {
-    let b = this.head[pid]!;
-    if (b < 0) {
-      this.removePrefix(pid);
-      return;
-    }
-    if (this.best[pid]! >= 0) return;
-    for (let r = this.rNext[b]!; r >= 0; r = this.rNext[r]!) if (this.better(r, b)) b = r;
-    this.best[pid] = b;
-    this.bestAttr[pid] = this.rAttr[b]!;
+    const b = this.head[pid]!;
+    if (b < 0) this.removePrefix(pid);
+    else this.bestAttr[pid] = this.rAttr[b]!;
   }
 
   private allocRoute(): number {
@@ -237,11 +235,9 @@ export class FamilyTable {
     const pid = this.index.add(k, 0, len);
     if (pid >= this.head.length) {
       this.head = grown(this.head, this.index.capacity);
-      this.best = grown(this.best, this.index.capacity);
       this.bestAttr = grown(this.bestAttr, this.index.capacity);
     }
     this.head[pid] = -1;
-    this.best[pid] = -1;
     this.bestAttr[pid] = -1;
     this.lengthCount[len]++;
     if (len > 0) this.trie.insert(k, 0, len, pid, this.index.lens);

@@ -11,26 +11,26 @@
 // Like the IPv4 trie: a prefix of length L is expanded in the node whose
 // 4-bit chunk holds bit L-1; an entry (or a fallback) takes it when its current
 // prefix is shorter; /0 is never stored.
-import { grown } from "./typed-growth.js";
+import { growable, grown } from "./typed-growth.js";
 
 const ROOT_BITS = 16;
 const ROOT_SIZE = 1 << ROOT_BITS;
 const STRIDE = 4;
 const FANOUT = 1 << STRIDE;
-// Node layout after its 16 entries.
+// Node layout after its 16 entries (23 words in all).
 const DEPTH = FANOUT; // first bit of the node's chunk
-const FROM = FANOUT + 1; // first bit not checked by the path to the node (DEPTH when nothing is skipped)
+const FROM = FANOUT + 1; // first bit the path to the node did not check (DEPTH when nothing is skipped)
 const FALLBACK = FANOUT + 2; // value for the parent entry's addresses outside the node's key
-const PREFIXES = FANOUT + 3; // prefixes stored in the node
-const CHILDREN = FANOUT + 4;
-const KEY = FANOUT + 5; // four words: the address bits before DEPTH
-const NODE = FANOUT + 9;
+const COUNTS = FANOUT + 3; // prefixes stored in the node + 256 * child nodes
+const KEY = FANOUT + 4; // four words: the address bits before DEPTH
+const NODE = FANOUT + 8;
+const CHILD = 256;
 
 export class PathTrie {
   /** the root's entries, then the nodes */
-  private pool = new Int32Array(ROOT_SIZE + 256 * NODE);
-  private freeNodes = new Int32Array(256);
-  private freeTop = 0;
+  private pool = growable(Int32Array, ROOT_SIZE + 256 * NODE);
+  /** first free node (its first entry links the next), -1 when none */
+  private freeHead = -1;
   private highWater = 0;
   private liveNodes = 0;
   /** entry offsets along the current walk */
@@ -41,7 +41,7 @@ export class PathTrie {
   }
 
   get bytes(): number {
-    return this.pool.byteLength + this.freeNodes.byteLength;
+    return this.pool.byteLength;
   }
 
   /** Stores prefix `id` (key at k[ko..ko+3], length 1..128); `lens` maps ids to lengths. */
@@ -79,7 +79,7 @@ export class PathTrie {
       const m = this.newNode(align(diff >= 0 ? diff : len - 1), end, this.pool[c + FALLBACK]!, k, ko);
       const dm = this.pool[m + DEPTH]!;
       this.pool[m + chunk(this.pool, c + KEY, dm, STRIDE)] = ~c;
-      this.pool[m + CHILDREN] = 1;
+      this.pool[m + COUNTS] = CHILD;
       this.pool[c + FROM] = dm + STRIDE;
       this.pool[at] = ~m;
       if (len <= dm + STRIDE) {
@@ -109,14 +109,15 @@ export class PathTrie {
     }
     const d = this.pool[n + DEPTH]!;
     this.releaseRange(n, chunk(k, ko, d, STRIDE), d + STRIDE - len, id + 1, parent + 1);
-    this.pool[n + PREFIXES]--;
+    this.pool[n + COUNTS]--;
     // Tidy up towards the root: an empty node gives its entry back its value,
     // a node left with one child and no prefix hands its place to the child.
     while (depth > 0) {
       const p = this.pool;
-      if (p[n + PREFIXES]! > 0 || p[n + CHILDREN]! > 1) return;
+      const counts = p[n + COUNTS]!;
+      if ((counts & (CHILD - 1)) !== 0 || counts > CHILD) return; // prefixes, or two children or more
       const entry = this.path[--depth]!;
-      if (p[n + CHILDREN] === 1) {
+      if (counts === CHILD) {
         let j = 0;
         while (p[n + j]! >= 0) j++;
         const c = ~p[n + j]!;
@@ -129,7 +130,7 @@ export class PathTrie {
       this.freeNode(n);
       if (depth === 0) return;
       n = ~p[this.path[depth - 1]!]!;
-      p[n + CHILDREN]--;
+      p[n + COUNTS] -= CHILD;
     }
   }
 
@@ -144,7 +145,7 @@ export class PathTrie {
         // Skipped bits: the address must share the node's key up to d.
         if (
           (w0 & mask(d)) !== p[b + KEY] || (w1 & mask(d - 32)) !== p[b + KEY + 1] ||
-          (w2 & mask(d - 64)) !== p[b + KEY + 2] || false
+          (w2 & mask(d - 64)) !== p[b + KEY + 2] || (w3 & mask(d - 96)) !== p[b + KEY + 3]
         ) return p[b + FALLBACK]! - 1;
       }
       const w = d < 32 ? w0 : d < 64 ? w1 : d < 96 ? w2 : w3;
@@ -159,13 +160,13 @@ export class PathTrie {
   private store(n: number, k: Uint32Array, ko: number, len: number, id: number, lens: Uint8Array): void {
     const d = this.pool[n + DEPTH]!;
     this.claimRange(n, chunk(k, ko, d, STRIDE), d + STRIDE - len, id + 1, len, lens);
-    this.pool[n + PREFIXES]++;
+    this.pool[n + COUNTS]++;
   }
 
   /** Entry `at` (a value) becomes a pointer to new node n. */
   private adopt(at: number, n: number): void {
     this.pool[at] = ~n;
-    if (at >= ROOT_SIZE) this.pool[this.nodeOf(at) + CHILDREN]++;
+    if (at >= ROOT_SIZE) this.pool[this.nodeOf(at) + COUNTS] += CHILD;
   }
 
   private claimRange(base: number, first: number, spanBits: number, v: number, len: number, lens: Uint8Array): void {
@@ -215,28 +216,26 @@ export class PathTrie {
   }
 
   private newNode(depth: number, from: number, fill: number, k: Uint32Array, ko: number): number {
-    let n: number;
-    if (this.freeTop > 0) n = this.freeNodes[--this.freeTop]!;
+    let n = this.freeHead;
+    if (n >= 0) this.freeHead = this.pool[n]!;
     else {
-      const i = this.highWater++;
-      n = ROOT_SIZE + i * NODE;
+      n = ROOT_SIZE + this.highWater++ * NODE;
       if (n + NODE > this.pool.length) this.pool = grown(this.pool, n + NODE);
-      if (i >= this.freeNodes.length) this.freeNodes = grown(this.freeNodes, i + 1);
     }
     const p = this.pool;
     p.fill(fill, n, n + FANOUT);
     p[n + DEPTH] = depth;
     p[n + FROM] = from;
     p[n + FALLBACK] = fill;
-    p[n + PREFIXES] = 0;
-    p[n + CHILDREN] = 0;
+    p[n + COUNTS] = 0;
     for (let w = 0; w < 4; w++) p[n + KEY + w] = k[ko + w]! & mask(depth - w * 32);
     this.liveNodes++;
     return n;
   }
 
   private freeNode(n: number): void {
-    this.freeNodes[this.freeTop++] = n;
+    this.pool[n] = this.freeHead;
+    this.freeHead = n;
     this.liveNodes--;
   }
 

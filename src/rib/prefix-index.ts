@@ -1,7 +1,8 @@
 // Exact-match index of one family's prefixes: key words (1 for IPv4, 4 for
 // IPv6) and length per prefix id, open addressing over id + 1. Ids are dense
-// and reused so the per-prefix arrays of the family table stay compact.
-import { grown } from "./typed-growth.js";
+// and reused (the free ones chained through their first key word) so the
+// per-prefix arrays of the family table stay compact.
+import { growable, grown } from "./typed-growth.js";
 
 export class PrefixIndex {
   /** id -> key words (`words` per id), network order, host bits zero */
@@ -9,17 +10,16 @@ export class PrefixIndex {
   /** id -> prefix length; 255 = free id */
   lens: Uint8Array;
   private slots: Int32Array;
-  private freeIds: Int32Array;
-  private freeTop = 0;
+  /** first free id below highWater, -1 when none */
+  private freeHead = -1;
   /** ids below this have been handed out */
   highWater = 0;
   size = 0;
 
   constructor(readonly words: 1 | 4) {
-    this.keys = new Uint32Array(1024 * words);
-    this.lens = new Uint8Array(1024).fill(255);
-    this.freeIds = new Int32Array(1024);
-    this.slots = new Int32Array(2048);
+    this.keys = growable(Uint32Array, 1024 * words);
+    this.lens = growable(Uint8Array, 1024).fill(255);
+    this.slots = growable(Int32Array, 2048);
   }
 
   get capacity(): number {
@@ -27,7 +27,7 @@ export class PrefixIndex {
   }
 
   get bytes(): number {
-    return this.keys.byteLength + this.lens.byteLength + this.slots.byteLength + this.freeIds.byteLength;
+    return this.keys.byteLength + this.lens.byteLength + this.slots.byteLength;
   }
 
   /** The id of (key at k[ko..], len), or -1. */
@@ -50,19 +50,18 @@ export class PrefixIndex {
 
   /** Adds a prefix known to be absent; returns its id. */
   add(k: Uint32Array, ko: number, len: number): number {
-    let id: number;
-    if (this.freeTop > 0) id = this.freeIds[--this.freeTop]!;
+    const w = this.words;
+    let id = this.freeHead;
+    if (id >= 0) this.freeHead = this.keys[id * w]! | 0;
     else {
       id = this.highWater++;
       if (id >= this.lens.length) {
         const n = this.lens.length;
-        this.keys = grown(this.keys, this.keys.length * 2);
-        this.lens = grown(this.lens, n * 2);
+        this.lens = grown(this.lens, id + 1);
         this.lens.fill(255, n);
-        this.freeIds = grown(this.freeIds, n * 2);
+        this.keys = grown(this.keys, this.lens.length * w);
       }
     }
-    const w = this.words;
     for (let i = 0; i < w; i++) this.keys[id * w + i] = k[ko + i]!;
     this.lens[id] = len;
     this.size++;
@@ -87,7 +86,8 @@ export class PrefixIndex {
     }
     slots[hole] = 0;
     this.lens[id] = 255;
-    this.freeIds[this.freeTop++] = id;
+    this.keys[id * this.words] = this.freeHead;
+    this.freeHead = id;
     this.size--;
   }
 
@@ -116,7 +116,7 @@ export class PrefixIndex {
   }
 
   private rehash(size: number): void {
-    this.slots = new Int32Array(size);
+    this.slots = growable(Int32Array, size);
     for (let id = 0; id < this.highWater; id++) if (this.lens[id] !== 255) this.place(id);
   }
 }

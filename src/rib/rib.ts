@@ -41,6 +41,10 @@ export interface RibSummary {
   views: number;
   attributeSets: number;
   sessions: { open: number; ended: number };
+  /** BMP peers reported up (peerUp without peerDown) in open sessions. */
+  peersUp: number;
+  /** Nodes of the longest-prefix-match tries (none when no prefix is longer than /16). */
+  trieNodes: { ipv4: number; ipv6: number };
   /** Typed arrays held (the bulk of the RIB's memory). */
   bytes: number;
 }
@@ -94,14 +98,16 @@ export class Rib {
     else this.staleVersion++;
   }
 
+  /** Bookkeeping only (summary): routes need no peer up, and views appear with their first route. */
   peerUp(session: number, peer: PeerKey): void {
-    this.openSession(session)?.peersUp.add(peerText(peer));
+    const s = this.openSession(session);
+    if (s && this.validPeer(peer)) s.peersUp.add(peerText(peer));
   }
 
   /** Withdraws every route of the peer's views in the session and of their stale copies; returns how many. */
   peerDown(session: number, peer: PeerKey): number {
     const s = this.openSession(session);
-    if (!s || !validAddress(peer.peerAddress)) return 0;
+    if (!s || !this.validPeer(peer)) return 0;
     s.peersUp.delete(peerText(peer));
     const key = { peerAddress: peer.peerAddress, distinguisher: peer.distinguisher ?? 0n };
     const gone = this.viewTable.ordered().filter(
@@ -145,26 +151,26 @@ export class Rib {
     return true;
   }
 
-  /** Removes the route of (view, prefix, pathId); false when there was none. */
+  /** Removes the route of (view, prefix, pathId), and the prefix from the view's stale copies; false when none was there. */
   withdraw(view: ViewKey, prefix: Prefix, pathId = 0): boolean {
     const table = this.keyed(view, prefix);
-    const v = table && this.viewOf(view);
-    if (!table || !v) return false;
-    const older = this.replaceOlder(v, table, prefix.length);
-    return table.withdraw(this.key, prefix.length, v.slot, pathId >>> 0) || older > 0;
+    if (!table) return false;
+    const v = this.viewTable.find(view);
+    const copies = v ? this.olderViews(v) : this.staleCopies(view, this.sessions.get(view.session)!);
+    let removed = 0;
+    for (const u of copies) removed += table.withdrawView(this.key, prefix.length, u.slot);
+    return (v !== undefined && table.withdraw(this.key, prefix.length, v.slot, pathId >>> 0)) || removed > 0;
   }
 
   /** The view's initial dump is complete: its stale copies from older sessions go. Returns how many views went. */
   endOfRib(view: ViewKey): number {
     const s = this.openSession(view.session);
-    if (!s || !validAddress(view.peerAddress)) return 0;
-    const v = this.viewOf(view);
-    if (!v) return 0;
-    const older = this.olderViews(v);
-    if (older.length === 0) return 0;
-    this.counters.viewsReplaced += older.length;
-    this.dropViews([...older]);
-    return older.length;
+    if (!s || !this.validPeer(view)) return 0;
+    const v = this.viewTable.find(view);
+    const copies = [...(v ? this.olderViews(v) : this.staleCopies(view, s))];
+    this.counters.viewsReplaced += copies.length;
+    this.dropViews(copies);
+    return copies.length;
   }
 
   // ---- lookups ----
@@ -227,13 +233,20 @@ export class Rib {
 
   summary(): RibSummary {
     let open = 0;
-    for (const s of this.sessions.values()) if (s.open) open++;
+    let peersUp = 0;
+    for (const s of this.sessions.values()) {
+      if (!s.open) continue;
+      open++;
+      peersUp += s.peersUp.size;
+    }
     return {
       prefixes: { ipv4: this.v4.prefixes, ipv6: this.v6.prefixes },
       routes: this.v4.routes + this.v6.routes,
       views: this.viewTable.size,
       attributeSets: this.attrs.size,
       sessions: { open, ended: this.sessions.size - open },
+      peersUp,
+      trieNodes: { ipv4: this.v4.trieNodes, ipv6: this.v6.trieNodes },
       bytes: this.v4.bytes + this.v6.bytes + this.attrs.bytes,
     };
   }
@@ -248,12 +261,19 @@ export class Rib {
   /** Checks the session, the peer and the prefix; keys the prefix into this.key and returns its family's table. */
   private keyed(view: ViewKey, prefix: Prefix): FamilyTable | undefined {
     if (!this.openSession(view.session)) return undefined;
+    if (!this.validPeer(view)) return undefined;
     const family = prefixKey(prefix, this.key);
-    if (family === 0 || !validAddress(view.peerAddress)) {
+    if (family === 0) {
       this.counters.invalidInputs++;
       return undefined;
     }
     return family === 4 ? this.v4 : this.v6;
+  }
+
+  private validPeer(peer: PeerKey): boolean {
+    if (validAddress(peer.peerAddress)) return true;
+    this.counters.invalidInputs++;
+    return false;
   }
 
   /** The view of an open session's key, created on first use (undefined at the view limit). */
@@ -278,25 +298,27 @@ export class Rib {
     return v;
   }
 
-  /** Stale views of older sessions of v's speaker with v's key. */
+  /** Stale views of older sessions of s's speaker with the key's peer and policy. */
+  private staleCopies(key: ViewKey | View, s: Session): View[] {
+    const peer = { peerAddress: key.peerAddress, distinguisher: key.distinguisher ?? 0n };
+    return this.viewTable.ordered().filter(
+      (u) => !u.session.open && u.session.speaker === s.speaker && u.session.seq < s.seq && u.postPolicy === key.postPolicy && u.samePeer(peer),
+    );
+  }
+
+  /** `staleCopies` of a view, cached until the set of stale views changes (announce asks on every route). */
   private olderViews(v: View): View[] {
     if (v.olderVersion !== this.staleVersion) {
-      v.older = this.viewTable.ordered().filter(
-        (u) =>
-          !u.session.open && u.session.speaker === v.session.speaker && u.session.seq < v.session.seq &&
-          u.postPolicy === v.postPolicy && u.samePeer(v),
-      );
+      v.older = this.staleCopies(v, v.session);
       v.olderVersion = this.staleVersion;
     }
     return v.older;
   }
 
-  /** The prefix keyed in this.key leaves v's stale copies; returns routes removed. */
-  private replaceOlder(v: View, table: FamilyTable, len: number): number {
+  /** The prefix keyed in this.key leaves v's stale copies. */
+  private replaceOlder(v: View, table: FamilyTable, len: number): void {
     const older = this.olderViews(v);
-    let removed = 0;
-    for (let i = 0; i < older.length; i++) removed += table.withdrawView(this.key, len, older[i]!.slot);
-    return removed;
+    for (let i = 0; i < older.length; i++) table.withdrawView(this.key, len, older[i]!.slot);
   }
 
   /** Removes views with all their routes; returns routes removed. */

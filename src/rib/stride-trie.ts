@@ -12,7 +12,7 @@
 // Nodes count their stored prefixes plus their children and are freed at zero.
 // /0 is never stored: a default route must not label flows.
 
-import { grown } from "./typed-growth.js";
+import { growable, grown } from "./typed-growth.js";
 
 const ROOT_BITS = 16;
 const ROOT_SIZE = 1 << ROOT_BITS;
@@ -22,8 +22,8 @@ export class StrideTrie {
   private pool: Int32Array;
   /** node number -> stored prefixes + children */
   private refs: Uint16Array;
-  private freeNodes: Int32Array;
-  private freeTop = 0;
+  /** first free node's offset (its first entry links the next), -1 when none */
+  private freeHead = -1;
   private highWater = 0;
   private liveNodes = 0;
   private readonly size: number;
@@ -34,9 +34,8 @@ export class StrideTrie {
   constructor(readonly stride: 8 = 8) {
     this.size = 1 << stride;
     this.mask = this.size - 1;
-    this.pool = new Int32Array(ROOT_SIZE + 64 * this.size);
-    this.refs = new Uint16Array(64);
-    this.freeNodes = new Int32Array(64);
+    this.pool = growable(Int32Array, ROOT_SIZE + 64 * this.size);
+    this.refs = growable(Uint16Array, 64);
   }
 
   get nodes(): number {
@@ -44,7 +43,7 @@ export class StrideTrie {
   }
 
   get bytes(): number {
-    return this.pool.byteLength + this.refs.byteLength + this.freeNodes.byteLength;
+    return this.pool.byteLength + this.refs.byteLength;
   }
 
   /** Stores prefix `id` (key at k[ko..], length 1..maxLen); `lens` maps ids to lengths. */
@@ -140,25 +139,23 @@ export class StrideTrie {
   }
 
   private allocNode(fill: number): number {
-    let n: number;
-    if (this.freeTop > 0) n = this.freeNodes[--this.freeTop]!;
+    let b = this.freeHead;
+    if (b >= 0) this.freeHead = this.pool[b]!;
     else {
-      n = this.highWater++;
-      if (ROOT_SIZE + (n + 1) * this.size > this.pool.length) this.pool = grown(this.pool, ROOT_SIZE + (n + 1) * this.size);
-      if (n >= this.refs.length) {
-        this.refs = grown(this.refs, n + 1);
-        this.freeNodes = grown(this.freeNodes, n + 1);
-      }
+      const n = this.highWater++;
+      b = ROOT_SIZE + n * this.size;
+      if (b + this.size > this.pool.length) this.pool = grown(this.pool, b + this.size);
+      if (n >= this.refs.length) this.refs = grown(this.refs, n + 1);
     }
-    const b = ROOT_SIZE + n * this.size;
     this.pool.fill(fill, b, b + this.size);
-    this.refs[n] = 0;
+    this.refs[this.nodeOf(b)] = 0;
     this.liveNodes++;
     return b;
   }
 
   private freeNode(base: number): void {
-    this.freeNodes[this.freeTop++] = this.nodeOf(base);
+    this.pool[base] = this.freeHead;
+    this.freeHead = base;
     this.liveNodes--;
   }
 }

@@ -8,7 +8,8 @@
 //   4. the newer session (a reconnected speaker's routes win over the copies
 //      its previous session left behind).
 // Inserting or removing a view never changes the order of the others, so the
-// best route cached per prefix stays valid when ranks are renumbered.
+// per-prefix route lists, kept sorted by rank, stay sorted when ranks are
+// renumbered.
 import { isV4Mapped } from "../net/address.js";
 import { wordAt } from "./address-words.js";
 import type { Session } from "./session.js";
