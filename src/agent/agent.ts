@@ -140,6 +140,12 @@ export class Agent {
       errors: this.errors,
       sampleRate: () => this.sampleRate,
       extra: this.ipfix ? [(w) => this.ipfix?.metrics(w)] : [],
+      // RIB overflows (routes or views refused, lists cut at 32) count as bmp errors.
+      moreErrors: () => {
+        const c = this.rib?.counters;
+        if (!c) return {};
+        return { bmp: c.routesRejected + c.viewsRejected + c.asPathsTruncated + c.communitiesTruncated + c.largeCommunitiesTruncated + c.invalidInputs };
+      },
     });
   }
 

@@ -18,6 +18,8 @@ export interface AgentMetricSources {
   sampleRate(): number;
   /** Extra sections (IPFIX, BMP) appended by later stages. */
   extra?: ((w: TextWriter) => void)[];
+  /** Errors counted elsewhere (the RIB's own overflow counters), added per subsystem at scrape. */
+  moreErrors?: () => Partial<Record<string, number>>;
 }
 
 const FAMILY: Record<number, string> = { [FAMILY_IPV4]: "ipv4", [FAMILY_IPV6]: "ipv6" };
@@ -121,8 +123,9 @@ export class AgentMetrics {
     w.header("rfm_collector_folded_flows_total", "counter", "flows counted under empty enrichment labels because the tuple limit was reached");
     w.sample("rfm_collector_folded_flows_total", "", rollups.folded);
     w.header("rfm_errors_total", "counter", "errors by subsystem");
+    const more = this.src.moreErrors?.() ?? {};
     for (const [subsystem, n] of errors.entries()) {
-      let v = n;
+      let v = n + (more[subsystem] ?? 0);
       if (subsystem === "bpf_map") v += cpu.ifaceErrors;
       if (subsystem === "gso_header") v += cpu.gsoHdrErrors;
       w.sample("rfm_errors_total", renderLabels([["subsystem", subsystem]]), v);
