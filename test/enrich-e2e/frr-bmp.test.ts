@@ -4,58 +4,17 @@
 // when the speaker dies, and drops them when the peer goes down.
 import { test, describe } from "node:test";
 import * as assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync, chmodSync, rmSync } from "node:fs";
+import { mkdtempSync, chmodSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { requirePrivileges } from "../harness/privileges.js";
-import { createLab, type Lab } from "../harness/lab.js";
+import { createLab } from "../harness/lab.js";
+import { startBgpd, type BgpdConfig } from "./frr.js";
 import { HOST_NS } from "../harness/exec.js";
 import { freePort } from "../harness/ports.js";
 import { startAgent, until } from "../agent/agent-lab.js";
 import { parseAddress } from "../../src/net/address.js";
 import type { Agent } from "../../src/agent/agent.js";
-
-const BGPD = "/usr/lib/frr/bgpd";
-
-function bgpdConf(o: { as: number; id: string; neighbor: string; neighborAs: number; networks: string[]; networks6?: string[]; bmp?: { host: string; port: number } }): string {
-  return [
-    "frr defaults traditional",
-    `hostname as${o.as}`,
-    "log stdout informational",
-    `router bgp ${o.as}`,
-    ` bgp router-id ${o.id}`,
-    " no bgp ebgp-requires-policy",
-    " no bgp network import-check",
-    ` neighbor ${o.neighbor} remote-as ${o.neighborAs}`,
-    ` neighbor ${o.neighbor} timers 1 3`,
-    ` neighbor ${o.neighbor} timers connect 1`,
-    ` neighbor ${o.neighbor} soft-reconfiguration inbound`,
-    " address-family ipv4 unicast",
-    ...o.networks.map((n) => `  network ${n}`),
-    " exit-address-family",
-    " address-family ipv6 unicast",
-    `  neighbor ${o.neighbor} activate`,
-    ...(o.networks6 ?? []).map((n) => `  network ${n}`),
-    " exit-address-family",
-    ...(o.bmp
-      ? [
-          " bmp targets rfm",
-          `  bmp connect ${o.bmp.host} port ${o.bmp.port} min-retry 100 max-retry 1000`,
-          "  bmp monitor ipv4 unicast pre-policy",
-          "  bmp monitor ipv4 unicast post-policy",
-          "  bmp monitor ipv6 unicast post-policy",
-          " exit",
-        ]
-      : []),
-    "!",
-    "",
-  ].join("\n");
-}
-
-function startBgpd(lab: Lab, ns: string, dir: string, conf: string, listen: string, bmp: boolean) {
-  writeFileSync(join(dir, "bgpd.conf"), conf);
-  return lab.spawn(ns, [BGPD, ...(bmp ? ["-M", "bmp"] : []), "-Z", "-S", "-n", "-f", join(dir, "bgpd.conf"), "-i", join(dir, "bgpd.pid"), "--vty_socket", dir, "-P", "0", "-l", listen]);
-}
 
 function origin(agent: Agent, addr: string): number {
   const ref = agent.rib!.lookup(parseAddress(addr));
@@ -79,10 +38,10 @@ describe("RIB from FRR over BMP", () => {
     }
     const { agent } = await startAgent(t, ["rfmt-none"], {}, `[agent.enrich.rib.bmp]\nhost = "${ha.a.ipv4}"\nport = ${port}\n`);
 
-    const confA = bgpdConf({ as: 65001, id: ab.a.ipv4, neighbor: ab.b.ipv4, neighborAs: 65002, networks: ["198.51.100.0/24"], bmp: { host: ha.a.ipv4, port } });
-    const confB = bgpdConf({ as: 65002, id: ab.b.ipv4, neighbor: ab.a.ipv4, neighborAs: 65001, networks: ["192.0.2.0/24", "100.64.10.0/24", "100.64.10.128/25"], networks6: ["2001:db8:100::/48"] });
-    startBgpd(lab, nsB, dirB, confB, ab.b.ipv4, false);
-    let a = startBgpd(lab, nsA, dirA, confA, ab.a.ipv4, true);
+    const confA: BgpdConfig = { as: 65001, id: ab.a.ipv4, neighbors: [{ address: ab.b.ipv4, as: 65002 }], networks: ["198.51.100.0/24"], networks6: [], bmp: { host: ha.a.ipv4, port } };
+    const confB: BgpdConfig = { as: 65002, id: ab.b.ipv4, neighbors: [{ address: ab.a.ipv4, as: 65001 }], networks: ["192.0.2.0/24", "100.64.10.0/24", "100.64.10.128/25"], networks6: ["2001:db8:100::/48"] };
+    startBgpd(lab, nsB, dirB, confB, ab.b.ipv4);
+    let a = startBgpd(lab, nsA, dirA, confA, ab.a.ipv4);
 
     await until(() => origin(agent, "192.0.2.7") === 65002 && origin(agent, "2001:db8:100::1") === 65002, 30_000, "routes from B over BMP");
     assert.equal(origin(agent, "100.64.10.200"), 65002);
@@ -105,7 +64,7 @@ describe("RIB from FRR over BMP", () => {
     assert.equal(origin(agent, "100.64.10.1"), 65002, "routes survive the end of the BMP session");
 
     // A comes back, then B goes down: A reports Peer Down and B's routes go.
-    a = startBgpd(lab, nsA, dirA, confA, ab.a.ipv4, true);
+    a = startBgpd(lab, nsA, dirA, confA, ab.a.ipv4);
     await until(() => agent.bmp!.openSessions === 1, 15_000, "new session");
     await lab.exec(HOST_NS, ["sh", "-c", `kill $(cat ${join(dirB, "bgpd.pid")})`]);
     await until(() => origin(agent, "100.64.10.1") === -1 && origin(agent, "2001:db8:100::1") === -1, 20_000, "peer down withdraws B's routes");

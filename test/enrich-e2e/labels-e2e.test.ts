@@ -7,11 +7,12 @@
 // records handed to the sinks (IPFIX) carry the same ASNs.
 import { test, describe } from "node:test";
 import * as assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync, chmodSync, rmSync } from "node:fs";
+import { mkdtempSync, chmodSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { requirePrivileges } from "../harness/privileges.js";
-import { createLab, type Lab } from "../harness/lab.js";
+import { createLab } from "../harness/lab.js";
+import { startBgpd, type BgpdConfig } from "./frr.js";
 import { HOST_NS } from "../harness/exec.js";
 import { freePort } from "../harness/ports.js";
 import { sendUdp, startUdpReceiver } from "../harness/traffic.js";
@@ -20,50 +21,6 @@ import { asnRecord, removeDir, tempDir, writeMmdbs } from "../enrich/mmdb-writer
 import { formatAddress, parseAddress } from "../../src/net/address.js";
 import { EndReason } from "../../src/flow/table.js";
 import type { Agent } from "../../src/agent/agent.js";
-
-const BGPD = "/usr/lib/frr/bgpd";
-
-interface Neighbor {
-  address: string;
-  as: number;
-}
-
-function bgpdConf(o: { as: number; id: string; neighbors: Neighbor[]; networks?: string[]; bmp?: { host: string; port: number } }): string {
-  return [
-    "frr defaults traditional",
-    `hostname as${o.as}`,
-    "log stdout informational",
-    `router bgp ${o.as}`,
-    ` bgp router-id ${o.id}`,
-    " no bgp ebgp-requires-policy",
-    " no bgp network import-check",
-    ...o.neighbors.flatMap((n) => [
-      ` neighbor ${n.address} remote-as ${n.as}`,
-      ` neighbor ${n.address} timers 1 3`,
-      ` neighbor ${n.address} timers connect 1`,
-      ` neighbor ${n.address} soft-reconfiguration inbound`,
-    ]),
-    " address-family ipv4 unicast",
-    ...(o.networks ?? []).map((n) => `  network ${n}`),
-    " exit-address-family",
-    ...(o.bmp
-      ? [
-          " bmp targets rfm",
-          `  bmp connect ${o.bmp.host} port ${o.bmp.port} min-retry 100 max-retry 1000`,
-          "  bmp monitor ipv4 unicast pre-policy",
-          "  bmp monitor ipv4 unicast post-policy",
-          " exit",
-        ]
-      : []),
-    "!",
-    "",
-  ].join("\n");
-}
-
-function startBgpd(lab: Lab, ns: string, dir: string, conf: string, listen: string, bmp: boolean) {
-  writeFileSync(join(dir, "bgpd.conf"), conf);
-  return lab.spawn(ns, [BGPD, ...(bmp ? ["-M", "bmp"] : []), "-Z", "-S", "-n", "-f", join(dir, "bgpd.conf"), "-i", join(dir, "bgpd.pid"), "--vty_socket", dir, "-P", "0", "-l", listen]);
-}
 
 function origin(agent: Agent, addr: string): number {
   const ref = agent.rib!.lookup(parseAddress(addr));
@@ -114,9 +71,9 @@ describe("ASN labels on live flows from the RIB and the ASN database", () => {
     await until(() => agent.attachments.has("", tr.a.ifindex), 5000, "attach");
 
     const [dirA, dirB, dirC] = dirs;
-    startBgpd(lab, nsB, dirB, bgpdConf({ as: 65002, id: ab.b.ipv4, neighbors: [{ address: ab.a.ipv4, as: 65001 }], networks: [`10.77.${n}.0/24`] }), ab.b.ipv4, false);
-    startBgpd(lab, nsC, dirC, bgpdConf({ as: 65003, id: ac.b.ipv4, neighbors: [{ address: ac.a.ipv4, as: 65001 }], networks: [`10.77.${n}.0/25`] }), ac.b.ipv4, false);
-    const confA = bgpdConf({
+    startBgpd(lab, nsB, dirB, { as: 65002, id: ab.b.ipv4, neighbors: [{ address: ab.a.ipv4, as: 65001 }], networks: [`10.77.${n}.0/24`] }, ab.b.ipv4);
+    startBgpd(lab, nsC, dirC, { as: 65003, id: ac.b.ipv4, neighbors: [{ address: ac.a.ipv4, as: 65001 }], networks: [`10.77.${n}.0/25`] }, ac.b.ipv4);
+    const confA: BgpdConfig = {
       as: 65001,
       id: ab.a.ipv4,
       neighbors: [
@@ -124,8 +81,8 @@ describe("ASN labels on live flows from the RIB and the ASN database", () => {
         { address: ac.b.ipv4, as: 65003 },
       ],
       bmp: { host: ha.a.ipv4, port: bmpPort },
-    });
-    startBgpd(lab, nsA, dirA, confA, ab.a.ipv4, true);
+    };
+    startBgpd(lab, nsA, dirA, confA, ab.a.ipv4);
 
     // Labels are resolved when a flow starts: the routes must be in before the first packet.
     await until(() => origin(agent, src) === 65003 && origin(agent, dst) === 65002, 30_000, "B's /24 and C's /25 over BMP");

@@ -1,0 +1,66 @@
+// FRR bgpd for BMP lab tests: a config generator and a launcher that runs
+// bgpd alone (no zebra, no watchfrr) inside a lab namespace.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Lab } from "../harness/lab.js";
+
+const BGPD = "/usr/lib/frr/bgpd";
+
+export interface Neighbor {
+  address: string;
+  as: number;
+}
+
+export interface BgpdConfig {
+  as: number;
+  id: string;
+  neighbors: Neighbor[];
+  networks?: string[];
+  /** IPv6 unicast is configured (and its neighbors activated) only when given. */
+  networks6?: string[];
+  /** Report to this BMP collector (pre- and post-policy IPv4, post-policy IPv6). */
+  bmp?: { host: string; port: number };
+}
+
+export function bgpdConf(o: BgpdConfig): string {
+  return [
+    "frr defaults traditional",
+    `hostname as${o.as}`,
+    "log stdout informational",
+    `router bgp ${o.as}`,
+    ` bgp router-id ${o.id}`,
+    " no bgp ebgp-requires-policy",
+    " no bgp network import-check", // needed without zebra
+    ...o.neighbors.flatMap((n) => [
+      ` neighbor ${n.address} remote-as ${n.as}`,
+      ` neighbor ${n.address} timers 1 3`,
+      ` neighbor ${n.address} timers connect 1`,
+      // Without it FRR 8.4 sends pre-policy announcements as withdrawals.
+      ` neighbor ${n.address} soft-reconfiguration inbound`,
+    ]),
+    " address-family ipv4 unicast",
+    ...(o.networks ?? []).map((n) => `  network ${n}`),
+    " exit-address-family",
+    ...(o.networks6
+      ? [" address-family ipv6 unicast", ...o.neighbors.map((n) => `  neighbor ${n.address} activate`), ...o.networks6.map((n) => `  network ${n}`), " exit-address-family"]
+      : []),
+    ...(o.bmp
+      ? [
+          " bmp targets rfm",
+          `  bmp connect ${o.bmp.host} port ${o.bmp.port} min-retry 100 max-retry 1000`,
+          "  bmp monitor ipv4 unicast pre-policy",
+          "  bmp monitor ipv4 unicast post-policy",
+          ...(o.networks6 ? ["  bmp monitor ipv6 unicast post-policy"] : []),
+          " exit",
+        ]
+      : []),
+    "!",
+    "",
+  ].join("\n");
+}
+
+/** Starts bgpd in `ns` with its config, pid file and vty socket in `dir`; `-M bmp` when it reports. */
+export function startBgpd(lab: Lab, ns: string, dir: string, conf: BgpdConfig, listen: string) {
+  writeFileSync(join(dir, "bgpd.conf"), bgpdConf(conf));
+  return lab.spawn(ns, [BGPD, ...(conf.bmp ? ["-M", "bmp"] : []), "-Z", "-S", "-n", "-f", join(dir, "bgpd.conf"), "-i", join(dir, "bgpd.pid"), "--vty_socket", dir, "-P", "0", "-l", listen]);
+}
