@@ -16,6 +16,7 @@ import { BmpListener, RibAsnSource } from "../src/enrich/bmp-listener.js";
 import { ErrorCounters } from "../src/metrics/errors.js";
 import { Rib } from "../src/rib/rib.js";
 import { a, attr, bgp, cap, cat, initiation, ip, open, peerUp, perPeer, routeMonitoring, tlv, u16 } from "../test/bmp/builders.js";
+import { mask, random, v4Table as synthV4, v6Table as synthV6 } from "./synthetic-tables.js";
 
 const V4_ROUTES = 1_000_000;
 const V6_ROUTES = 200_000;
@@ -23,70 +24,11 @@ const PATHS = 4000;
 const PROBES = 2_000_000;
 const BGP_MAX = 4096;
 
-// Deterministic data: mulberry32.
-let seed = 0xb3b1;
-function rand(): number {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
-const u32r = () => (rand() * 4294967296) >>> 0;
-function weighted(table: [number, number][]): () => number {
-  const total = table.reduce((s, [, w]) => s + w, 0);
-  return () => {
-    let x = rand() * total;
-    for (const [v, w] of table) if ((x -= w) < 0) return v;
-    return table[table.length - 1]![0];
-  };
-}
-const mask = (bits: number) => (bits <= 0 ? 0 : bits >= 32 ? 0xffffffff : (0xffffffff << (32 - bits)) >>> 0);
-
-/** IPv4 prefixes, a realistic length mix (mostly /24), unique. Words in network order. */
-function v4Table(): { addr: Uint32Array; len: Uint8Array } {
-  const lenOf = weighted([[24, 58], [23, 8], [22, 9], [21, 5], [20, 6], [19, 3], [18, 2.5], [17, 1.5], [16, 4], [15, 0.5], [14, 0.5], [13, 0.3], [12, 0.3], [11, 0.1], [10, 0.1], [9, 0.05], [8, 0.05], [25, 0.1], [26, 0.1], [27, 0.1], [28, 0.1], [29, 0.1], [30, 0.2], [32, 0.2]]);
-  const addr = new Uint32Array(V4_ROUTES);
-  const len = new Uint8Array(V4_ROUTES);
-  const seen = new Set<number>();
-  for (let i = 0; i < V4_ROUTES; ) {
-    const l = lenOf();
-    const first = 1 + Math.floor(rand() * 223);
-    if (first === 10 || first === 127) continue;
-    const w = (((first << 24) | (u32r() & 0xffffff)) & mask(l)) >>> 0;
-    const k = w * 64 + l;
-    if (seen.has(k)) continue;
-    seen.add(k);
-    addr[i] = w;
-    len[i++] = l;
-  }
-  return { addr, len };
-}
-
-/** IPv6 prefixes in the RIR blocks, /32 allocations and more specifics (mostly /48), unique. First two words only. */
-function v6Table(): { words: Uint32Array; len: Uint8Array } {
-  const blockOf = weighted([[0x2001, 30], [0x240, 20], [0x260, 20], [0x280, 8], [0x2a0, 20], [0x2c0, 2]]);
-  const allocations = Array.from({ length: 45_000 }, () => {
-    const b = blockOf();
-    return b === 0x2001 ? ((0x2001 << 16) | (u32r() & 0xffff)) >>> 0 : ((b << 20) | (u32r() & 0xfffff)) >>> 0;
-  });
-  const lenOf = weighted([[48, 45], [32, 18], [29, 4], [44, 8], [40, 6], [36, 5], [46, 2], [47, 2], [42, 2], [45, 2], [34, 1], [33, 1], [28, 1], [24, 0.5], [20, 0.5], [56, 1], [64, 1]]);
-  const words = new Uint32Array(V6_ROUTES * 2);
-  const len = new Uint8Array(V6_ROUTES);
-  const seen = new Set<string>();
-  for (let i = 0; i < V6_ROUTES; ) {
-    const l = lenOf();
-    const w0 = (allocations[Math.floor(rand() * allocations.length)]! & mask(l)) >>> 0;
-    const w1 = (u32r() & mask(l - 32)) >>> 0;
-    const k = `${w0}:${w1}:${l}`;
-    if (seen.has(k)) continue;
-    seen.add(k);
-    words[i * 2] = w0;
-    words[i * 2 + 1] = w1;
-    len[i++] = l;
-  }
-  return { words, len };
-}
+const rng = random(0xb3b1);
+const { rand, weighted } = rng;
+const u32r = rng.u32;
+const v4Table = () => synthV4(rng, V4_ROUTES);
+const v6Table = () => synthV6(rng, V6_ROUTES);
 
 /** A few thousand AS paths behind one neighbour (AS 3356), some with communities. */
 function pathAttributes(): Uint8Array[] {
@@ -136,7 +78,7 @@ function buildStream(): { stream: Uint8Array; messages: number } {
     const room = BGP_MAX - 19 - 4 - common.length - 4 - 5 - nextHop.length - 1;
     let n = 0;
     while (i < V6_ROUTES && n + 9 <= room) {
-      n = putPrefix(nlri, n, v6.words, i * 2, v6.len[i++]!);
+      n = putPrefix(nlri, n, v6.words, i * 4, v6.len[i++]!);
     }
     const mp = attr(0x80, 14, cat(u16(2), [1, nextHop.length], nextHop, [0], nlri.subarray(0, n)), true);
     const attrs = cat(common, mp);
@@ -161,8 +103,8 @@ function probes(): Uint8Array {
     } else {
       const j = Math.floor(rand() * V6_ROUTES);
       const l = v6.len[j]!;
-      dv.setUint32(o, inside ? (v6.words[j * 2]! | (u32r() & ~mask(l))) >>> 0 : ((0x2 << 28) | (u32r() >>> 4)) >>> 0);
-      dv.setUint32(o + 4, inside ? (v6.words[j * 2 + 1]! | (u32r() & ~mask(l - 32))) >>> 0 : u32r());
+      dv.setUint32(o, inside ? (v6.words[j * 4]! | (u32r() & ~mask(l))) >>> 0 : ((0x2 << 28) | (u32r() >>> 4)) >>> 0);
+      dv.setUint32(o + 4, inside ? (v6.words[j * 4 + 1]! | (u32r() & ~mask(l - 32))) >>> 0 : u32r());
       dv.setUint32(o + 8, u32r());
       dv.setUint32(o + 12, u32r());
     }

@@ -11,82 +11,18 @@ import { PerformanceObserver } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseAddress } from "../src/net/address.js";
 import { Rib, type Route, type ViewKey } from "../src/rib/rib.js";
+import { mask, random, v4Table as synthV4, v6Table as synthV6 } from "./synthetic-tables.js";
 
 const V4_ROUTES = 1_000_000;
 const V6_ROUTES = 200_000;
 const PATHS = 4000;
 const LOOKUPS = 2_000_000;
 
-// Deterministic data: mulberry32.
-let seed = 0x5eed;
-function rand(): number {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = seed;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
-const u32 = () => (rand() * 4294967296) >>> 0;
-function weighted(table: [number, number][]): () => number {
-  const total = table.reduce((s, [, w]) => s + w, 0);
-  return () => {
-    let x = rand() * total;
-    for (const [v, w] of table) if ((x -= w) < 0) return v;
-    return table[table.length - 1]![0];
-  };
-}
-const mask = (bits: number) => (bits <= 0 ? 0 : bits >= 32 ? 0xffffffff : (0xffffffff << (32 - bits)) >>> 0);
-
-/** IPv4: mostly /24, then /22-/20, a tail of shorter ones and a few internal /25-/32. */
-function v4Table(): { addr: Uint32Array; len: Uint8Array } {
-  const lenOf = weighted([
-    [24, 58], [23, 8], [22, 9], [21, 5], [20, 6], [19, 3], [18, 2.5], [17, 1.5], [16, 4], [15, 0.5], [14, 0.5],
-    [13, 0.3], [12, 0.3], [11, 0.1], [10, 0.1], [9, 0.05], [8, 0.05], [25, 0.1], [26, 0.1], [27, 0.1], [28, 0.1], [29, 0.1], [30, 0.2], [32, 0.2],
-  ]);
-  const addr = new Uint32Array(V4_ROUTES);
-  const len = new Uint8Array(V4_ROUTES);
-  const seen = new Set<number>();
-  for (let i = 0; i < V4_ROUTES; ) {
-    const l = lenOf();
-    const first = 1 + Math.floor(rand() * 223);
-    if (first === 10 || first === 127) continue;
-    const a = (((first << 24) | (u32() & 0xffffff)) & mask(l)) >>> 0;
-    const k = a * 64 + l;
-    if (seen.has(k)) continue;
-    seen.add(k);
-    addr[i] = a;
-    len[i++] = l;
-  }
-  return { addr, len };
-}
-
-/** IPv6: /32 allocations in the RIR blocks; /48s and other more specifics inside them. */
-function v6Table(): { words: Uint32Array; len: Uint8Array } {
-  const blockOf = weighted([[0x2001, 30], [0x240, 20], [0x260, 20], [0x280, 8], [0x2a0, 20], [0x2c0, 2]]);
-  const allocations = Array.from({ length: 45_000 }, () => {
-    const b = blockOf();
-    return b === 0x2001 ? ((0x2001 << 16) | (u32() & 0xffff)) >>> 0 : ((b << 20) | (u32() & 0xfffff)) >>> 0;
-  });
-  const lenOf = weighted([
-    [48, 45], [32, 18], [29, 4], [44, 8], [40, 6], [36, 5], [46, 2], [47, 2], [42, 2], [45, 2], [34, 1], [33, 1],
-    [28, 1], [24, 0.5], [20, 0.5], [56, 1], [64, 1],
-  ]);
-  const words = new Uint32Array(V6_ROUTES * 4);
-  const len = new Uint8Array(V6_ROUTES);
-  const seen = new Set<string>();
-  for (let i = 0; i < V6_ROUTES; ) {
-    const l = lenOf();
-    const w0 = (allocations[Math.floor(rand() * allocations.length)]! & mask(l)) >>> 0;
-    const w1 = (u32() & mask(l - 32)) >>> 0;
-    const k = `${w0}:${w1}:${l}`;
-    if (seen.has(k)) continue;
-    seen.add(k);
-    words[i * 4] = w0;
-    words[i * 4 + 1] = w1;
-    len[i++] = l;
-  }
-  return { words, len };
-}
+const rng = random(0x5eed);
+const { rand, weighted } = rng;
+const u32 = rng.u32;
+const v4Table = () => synthV4(rng, V4_ROUTES);
+const v6Table = () => synthV6(rng, V6_ROUTES);
 
 /** A few thousand AS paths from one neighbour, some with communities; popular paths carry more prefixes. */
 function routes(peerAs: number): Route[] {
