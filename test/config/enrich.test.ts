@@ -1,11 +1,11 @@
 import { describe, test } from "node:test";
 import * as assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { configSchema, type BmpConfig, type MmdbConfig } from "../../src/config/index.js";
 import { knownKeysAt } from "../../src/config/schema/known-keys.js";
 import { issuesOf, load, onlyIssue, withAgent, withTable } from "./expect-config.js";
+import { PACKAGE_ROOT } from "../../src/paths.js";
 
 function mmdb(...lines: string[]): MmdbConfig {
   return load(withTable("enrich.mmdb", ...lines)).config.agent.enrich.mmdb;
@@ -118,7 +118,7 @@ describe("agent.enrich: every problem in one run", () => {
 });
 
 describe("README: the [agent.enrich] reference", () => {
-  const readme = readFileSync(join(repoRoot(), "README.md"), "utf8");
+  const readme = readFileSync(join(PACKAGE_ROOT, "README.md"), "utf8");
   for (const table of ["agent.enrich.mmdb", "agent.enrich.rib.bmp"]) {
     test(`documents every key of [${table}]`, () => {
       const start = readme.indexOf(`### \`[${table}]\``);
@@ -130,12 +130,3 @@ describe("README: the [agent.enrich] reference", () => {
   }
 });
 
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json"))) {
-    const parent = resolve(dir, "..");
-    if (parent === dir) throw new Error("package.json not found above the test file");
-    dir = parent;
-  }
-  return dir;
-}

@@ -1,24 +1,15 @@
 import { describe, test } from "node:test";
 import * as assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { matchInterface, parseConfig } from "../../src/config/index.js";
+import { PACKAGE_ROOT } from "../../src/paths.js";
 
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json"))) {
-    const parent = resolve(dir, "..");
-    if (parent === dir) throw new Error("package.json not found above the test file");
-    dir = parent;
-  }
-  return dir;
-}
 
-const EXAMPLE = join(repoRoot(), "examples", "rfm.toml");
+const EXAMPLE = join(PACKAGE_ROOT, "examples", "rfm.toml");
 
-describe("examples/rfm.toml", { skip: existsSync(EXAMPLE) ? false : "examples/rfm.toml does not exist" }, () => {
-  const text = existsSync(EXAMPLE) ? readFileSync(EXAMPLE, "utf8") : "";
+describe("examples/rfm.toml", () => {
+  const text = readFileSync(EXAMPLE, "utf8");
 
   test("parses without errors or warnings", () => {
     assert.deepEqual(parseConfig(text, EXAMPLE).warnings, []);

@@ -1,22 +1,13 @@
 import { describe, test } from "node:test";
 import * as assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { DEFAULT_FIELDS, FILLABLE_ELEMENTS } from "../../src/export/ipfix-fields.js";
+import { PACKAGE_ROOT } from "../../src/paths.js";
 
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, "package.json"))) {
-    const parent = resolve(dir, "..");
-    if (parent === dir) throw new Error("package.json not found above the test file");
-    dir = parent;
-  }
-  return dir;
-}
 
 // The README repeats the exporter's element lists; these keep them in step.
-const README = readFileSync(join(repoRoot(), "README.md"), "utf8");
+const README = readFileSync(join(PACKAGE_ROOT, "README.md"), "utf8");
 const IPFIX_SECTION = README.slice(README.indexOf("### `[agent.ipfix]`"), README.indexOf("#### `[[agent.ipfix.collectors]]`"));
 
 describe("README: the [agent.ipfix] reference", () => {
