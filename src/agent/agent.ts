@@ -12,7 +12,7 @@ import { IpfixExporter } from "../export/ipfix-exporter.js";
 import { FlowLog } from "../export/flow-log.js";
 import { FlowTable, EndReason, type FlowRecord, type FlowSink } from "../flow/table.js";
 import { Rollups, NO_LABELS } from "../flow/rollups.js";
-import { MmdbSource } from "../enrich/index.js";
+import { MmdbSource, versionDates } from "../enrich/index.js";
 import { FlowEnricher, type AsnSource } from "../enrich/flow-enricher.js";
 import { BmpListener, RibAsnSource } from "../enrich/bmp-listener.js";
 import { Rib } from "../rib/rib.js";
@@ -218,6 +218,11 @@ export class Agent {
     return this.deps.config.agent.bpf.max_sample_rate;
   }
 
+  /** The RIB line of `rfm status` and the answer of `rfm rib summary`; null without BMP. */
+  ribSummary() {
+    return this.rib && this.bmp ? { listen: this.bmp.address, ...this.rib.summary() } : null;
+  }
+
   /** What `rfm status` shows. */
   status(version: string, startedAt: number) {
     const bpf = this.deps.config.agent.bpf;
@@ -242,8 +247,8 @@ export class Agent {
         dropped: { ...l.stats.dropped, queue_full: this.ipfix?.queueDroppedCount ?? 0 },
         sendErrors: Object.fromEntries(l.stats.sendErrors),
       })),
-      mmdb: this.mmdb ? Object.fromEntries(Object.entries(this.mmdb.versions()).map(([k, d]) => [k, d?.toISOString().slice(0, 10)])) : null,
-      rib: this.rib && this.bmp ? { listen: this.bmp.address, ...this.rib.summary() } : null,
+      mmdb: this.mmdb ? versionDates(this.mmdb.versions()) : null,
+      rib: this.ribSummary(),
     };
   }
 

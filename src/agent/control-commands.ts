@@ -5,6 +5,8 @@ import { CommandError, type CommandHandler } from "../control/server.js";
 import { EndReason, type FlowRecord } from "../flow/table.js";
 import { formatAddress, parseAddress } from "../net/address.js";
 import { VERSION } from "../version.js";
+import { versionDates } from "../enrich/index.js";
+import type { RouteDetail } from "../rib/rib.js";
 
 export interface FlowRow {
   ifname: string;
@@ -19,6 +21,16 @@ export interface FlowRow {
   packets: number;
   bytes: number;
   ageMs: number;
+}
+
+/** What `status` answers (the CLI renders this same type). */
+export type StatusAnswer = ReturnType<Agent["status"]>;
+export type RibSummaryAnswer = NonNullable<StatusAnswer["rib"]>;
+export type RibLookupAnswer = ReturnType<typeof ribLookupAnswer>;
+
+/** A route detail as JSON carries it: the 64-bit distinguisher as text. */
+function ribLookupAnswer(d: RouteDetail) {
+  return { ...d, view: { ...d.view, distinguisher: d.view.distinguisher.toString() } };
 }
 
 export function controlCommands(agent: Agent, configText: string, startedAt: number): Map<string, CommandHandler> {
@@ -98,22 +110,20 @@ export function controlCommands(agent: Agent, configText: string, startedAt: num
         }
         const d = agent.rib.lookupDetail(addr);
         if (!d) throw new CommandError(`no route for ${String(args.addr)}`);
-        return { ...d, view: { ...d.view, distinguisher: d.view.distinguisher.toString() } };
+        return ribLookupAnswer(d);
       },
     ],
     [
       "rib.summary",
       () => {
-        if (!agent.rib || !agent.bmp) notConfigured("rib not configured, set agent.enrich.rib.bmp");
-        return { listen: agent.bmp.address, ...agent.rib.summary() };
+        return agent.ribSummary() ?? notConfigured("rib not configured, set agent.enrich.rib.bmp");
       },
     ],
     [
       "reload.mmdb",
       async () => {
         if (!agent.mmdb) notConfigured("mmdb not configured, set agent.enrich.mmdb");
-        const v = await agent.mmdb.reload();
-        return Object.fromEntries(Object.entries(v).map(([k, d]) => [k, d?.toISOString().slice(0, 10)]));
+        return versionDates(await agent.mmdb.reload());
       },
     ],
   ]);

@@ -3,7 +3,7 @@
 import { Command, Option } from "commander";
 import { request } from "../control/client.js";
 import { DEFAULT_SOCKET } from "../control/protocol.js";
-import type { FlowRow } from "../agent/control-commands.js";
+import type { FlowRow, RibLookupAnswer, RibSummaryAnswer, StatusAnswer } from "../agent/control-commands.js";
 import { renderPairs, renderTable } from "./table.js";
 
 interface Common {
@@ -48,44 +48,15 @@ function flowTable(rows: FlowRow[]): string {
   );
 }
 
-interface Status {
-  version: string;
-  uptimeSeconds: number;
-  interfaces: string[];
-  sampling: { rate: number; adaptive: boolean; base: number; max: number };
-  flows: { active: number; max: number; ringDrops: number; forcedEvictions: number; folded: number };
-  ipfix: { collector: string; connected: boolean; messages: number; records: number; dropped: Record<string, number>; sendErrors: Record<string, number> }[];
-  mmdb: { asn?: string; city?: string } | null;
-  rib: RibSummary | null;
-}
 
-interface RibSummary {
-  listen: { host: string; port: number };
-  sessions: { open: number; ended: number };
-  prefixes: { ipv4: number; ipv6: number };
-  routes: number;
-  views: number;
-}
 
-function ribSummaryText(r: RibSummary): string {
-  const listen = r.listen.host.includes(":") ? `[${r.listen.host}]:${r.listen.port}` : `${r.listen.host}:${r.listen.port}`;
+function ribSummaryText(r: RibSummaryAnswer): string {
+  const listen = !r.listen ? "(not listening)" : r.listen.host.includes(":") ? `[${r.listen.host}]:${r.listen.port}` : `${r.listen.host}:${r.listen.port}`;
   return `${listen}, ${r.prefixes.ipv4} ipv4 and ${r.prefixes.ipv6} ipv6 prefixes, ${r.routes} routes in ${r.views} views`;
 }
 
-interface RibDetail {
-  prefix: string;
-  origin: number;
-  originUnknown: boolean;
-  asPath: number[];
-  communities: number[];
-  largeCommunities: [number, number, number][];
-  truncated: boolean;
-  peerAddress: string;
-  peerAs: number;
-  view: { postPolicy: boolean };
-}
 
-function ribLookupText(d: RibDetail): string {
+function ribLookupText(d: RibLookupAnswer): string {
   const pairs: [string, string][] = [
     ["prefix", d.prefix],
     ["origin", d.origin ? `AS${d.origin}` : d.originUnknown ? "ambiguous (AS_SET)" : "unknown"],
@@ -98,7 +69,7 @@ function ribLookupText(d: RibDetail): string {
   return renderPairs(pairs);
 }
 
-function statusText(s: Status): string {
+function statusText(s: StatusAnswer): string {
   const pairs: [string, string][] = [
     ["version", s.version],
     ["uptime", age(s.uptimeSeconds * 1000)],
@@ -166,7 +137,7 @@ export function controlCommands(): Command[] {
     .action((addr: string, o: Common) => run(o, "rib.lookup", { addr }, ribLookupText));
   withCommon(rib.command("summary").description("prefixes per family, routes and views"))
     .addHelpText("after", "\nExamples:\n  rfm rib summary")
-    .action((o: Common) => run(o, "rib.summary", {}, (r: RibSummary) => `${ribSummaryText(r)}\n`));
+    .action((o: Common) => run(o, "rib.summary", {}, (r: RibSummaryAnswer) => `${ribSummaryText(r)}\n`));
 
   return [status, flows, set, reload, rib];
 }

@@ -21,6 +21,14 @@ export interface MmdbVersions {
   city?: Date;
 }
 
+/** Build dates as people read them (YYYY-MM-DD), for `rfm status` and `rfm reload mmdb`. */
+export function versionDates(v: MmdbVersions): { asn?: string; city?: string } {
+  return {
+    ...(v.asn ? { asn: v.asn.toISOString().slice(0, 10) } : {}),
+    ...(v.city ? { city: v.city.toISOString().slice(0, 10) } : {}),
+  };
+}
+
 async function openIfSet(key: MmdbKey, path: string, logger: EnrichLogger): Promise<MmdbFile | null> {
   return path === "" ? null : MmdbFile.open(key, path, logger);
 }
