@@ -72,42 +72,6 @@ static napi_value map_delete(napi_env env, napi_callback_info info)
 }
 
 /*
- * mapKeys(fd, keySize, maxKeys) -> Buffer of concatenated keys. One native
- * call walks the whole map, so a scrape costs one crossing, not one per key.
- */
-static napi_value map_keys(napi_env env, napi_callback_info info)
-{
-	size_t argc = 3;
-	napi_value argv[3], out;
-	int32_t fd;
-	uint32_t ks, max;
-	napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-	if (argc < 3 || rfm_arg_i32(env, argv[0], &fd) || rfm_arg_u32(env, argv[1], &ks) ||
-	    rfm_arg_u32(env, argv[2], &max) || ks == 0 || ks > 256)
-		return rfm_throw_type(env, "mapKeys(fd, keySize, maxKeys)");
-	unsigned char *keys = malloc((size_t)ks * (max ? max : 1));
-	if (!keys)
-		return rfm_throw_errno(env, ENOMEM, "map keys");
-	uint32_t n = 0;
-	void *prev = NULL;
-	while (n < max) {
-		int err = bpf_map_get_next_key(fd, prev, keys + (size_t)n * ks);
-		if (err < 0) {
-			if (errno == ENOENT)
-				break;
-			free(keys);
-			return rfm_throw_errno(env, errno, "map next key");
-		}
-		prev = keys + (size_t)n * ks;
-		n++;
-	}
-	void *data;
-	napi_create_buffer_copy(env, (size_t)n * ks, keys, &data, &out);
-	free(keys);
-	return out;
-}
-
-/*
  * mapLookupBatch(fd, keySize, valueSize, maxEntries) -> { keys, values, count }:
  * the whole map in a few BPF_MAP_LOOKUP_BATCH calls (valueSize is per key, all
  * CPUs included for per-CPU maps). A scrape costs a handful of syscalls.
@@ -181,7 +145,6 @@ void rfm_register_maps(napi_env env, napi_value exports)
 	RFM_EXPORT("mapUpdate", map_update);
 	RFM_EXPORT("mapLookup", map_lookup);
 	RFM_EXPORT("mapDelete", map_delete);
-	RFM_EXPORT("mapKeys", map_keys);
 	RFM_EXPORT("mapInfo", map_info);
 	RFM_EXPORT("mapLookupBatch", map_lookup_batch);
 }

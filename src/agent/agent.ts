@@ -142,9 +142,11 @@ export class Agent {
       extra: this.ipfix ? [(w) => this.ipfix?.metrics(w)] : [],
       // RIB overflows (routes or views refused, lists cut at 32) count as bmp errors.
       moreErrors: () => {
+        // Ring records of the wrong size (another build of the program) count as ring_buffer errors.
+        const ring = this.ring ? this.addon.ringStats(this.ring).badRecords : 0;
         const c = this.rib?.counters;
-        if (!c) return {};
-        return { bmp: c.routesRejected + c.viewsRejected + c.asPathsTruncated + c.communitiesTruncated + c.largeCommunitiesTruncated + c.invalidInputs };
+        const bmp = c ? c.routesRejected + c.viewsRejected + c.asPathsTruncated + c.communitiesTruncated + c.largeCommunitiesTruncated + c.invalidInputs : 0;
+        return { ring_buffer: ring, bmp };
       },
     });
   }

@@ -28,8 +28,6 @@ export interface NativeAddon {
   /** Reads a map value; per-CPU maps return nCPU * value_size bytes. null when absent. */
   mapLookup(fd: number, key: Uint8Array, valueSize: number): Buffer | null;
   mapDelete(fd: number, key: Uint8Array): boolean;
-  /** Every key of a map, concatenated, in one call (at most maxKeys). */
-  mapKeys(fd: number, keySize: number, maxKeys: number): Buffer;
   /** The whole map in a few BPF_MAP_LOOKUP_BATCH calls; valueSize includes every CPU for per-CPU maps. */
   mapLookupBatch(fd: number, keySize: number, valueSize: number, maxEntries: number): { keys: Buffer; values: Buffer; count: number };
   mapInfo(fd: number): { type: number; keySize: number; valueSize: number; maxEntries: number; id: number; name: string };

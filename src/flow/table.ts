@@ -266,14 +266,6 @@ export class FlowTable {
     out[3] = this.f[o + F_BY];
   }
 
-  firstSeenMs(id: number): number {
-    return this.f[id * FIELDS + F_FIRST];
-  }
-
-  lastSeenMs(id: number): number {
-    return this.f[id * FIELDS + F_LAST];
-  }
-
   ifindexOf(id: number): number {
     return this.keys[id * KEY_WORDS]!;
   }
@@ -287,10 +279,6 @@ export class FlowTable {
   addressWords(id: number): { keys: Uint32Array; src: number; dst: number } {
     return { keys: this.keys, src: id * KEY_WORDS + 2, dst: id * KEY_WORDS + 6 };
   }
-  familyOf(id: number): number {
-    return this.family[id]!;
-  }
-
   // ---- internals ----
 
   private find(w: Uint32Array, b: number, h: number): number {

@@ -3,11 +3,7 @@
 export type Level = "debug" | "info" | "warn" | "error";
 
 const ORDER: Record<Level, number> = { debug: 10, info: 20, warn: 30, error: 40 };
-let threshold: number = ORDER[(process.env.RFM_LOG_LEVEL as Level | undefined) ?? "info"] ?? ORDER.info;
-
-export function setLogLevel(level: Level): void {
-  threshold = ORDER[level];
-}
+const threshold: number = ORDER[(process.env.RFM_LOG_LEVEL as Level | undefined) ?? "info"] ?? ORDER.info;
 
 function fmt(fields?: Record<string, unknown>): string {
   if (!fields) return "";

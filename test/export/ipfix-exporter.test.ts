@@ -11,6 +11,7 @@ import { ErrorCounters } from "../../src/metrics/errors.js";
 import { EndReason, type FlowRecord } from "../../src/flow/table.js";
 import { parseAddress } from "../../src/net/address.js";
 import { TextWriter } from "../../src/metrics/exposition.js";
+import { until } from "../agent/agent-lab.js";
 
 class Collector {
   readonly messages: DecodedMessage[] = [];
@@ -55,13 +56,6 @@ function exporter(port: number, over: Partial<ConstructorParameters<typeof Ipfix
   return { e, errors };
 }
 
-const until = async (cond: () => boolean, ms = 5000) => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 describe("IPFIX exporter", () => {
   test("templates and the sampling options come first, then records with exact fields", async (t) => {
