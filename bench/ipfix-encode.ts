@@ -20,6 +20,7 @@ function records(): FlowRecord[] {
     const packets = 100 * (1 + (i % 1000));
     return {
       ifindex: 2 + (i & 3),
+      netns: 0,
       direction: i & 1,
       proto: i % 3 === 0 ? 6 : 17,
       family: 4,

@@ -28,7 +28,8 @@ struct rfm_iface_key {
 	__u32 ifindex;
 	__u8 dir;
 	__u8 family; /* RFM_FAMILY_* */
-	__u16 _pad;
+	__u8 netns;  /* namespace tag of the program instance (0: the agent's own) */
+	__u8 _pad;
 };
 
 struct rfm_iface_value {
@@ -71,5 +72,7 @@ struct rfm_flow_event {
 
 #define RFM_EV_FRAGMENT 0x1  /* a non-initial fragment: ports are 0 */
 #define RFM_EV_TRUNCATED 0x2 /* transport header cut short: ports are 0 */
+/* The high byte of flags holds the namespace tag (0: the agent's own namespace). */
+#define RFM_EV_NETNS_SHIFT 8
 
 #endif

@@ -36,6 +36,14 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+/*
+ * Which network namespace this instance of the programs serves. ifindexes
+ * repeat across namespaces, so userspace loads one instance per namespace
+ * (sharing every map) with its own tag in .rodata: the verifier sees a
+ * constant, and the agent's own namespace (tag 0) pays nothing for it.
+ */
+volatile const __u8 rfm_netns_tag = 0;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
@@ -256,7 +264,8 @@ static __always_inline void count_iface(struct __sk_buff *skb, __u8 dir, __u8 fa
 					__u64 packets, __u64 bytes, struct rfm_cpu_state *cpu)
 {
 	__u32 ifindex = skb->ifindex;
-	struct rfm_iface_slot *slot = bpf_map_lookup_elem(&rfm_iface_slots, &ifindex);
+	/* Slots are indexed by ifindex alone: only the agent's own namespace uses them. */
+	struct rfm_iface_slot *slot = rfm_netns_tag ? NULL : bpf_map_lookup_elem(&rfm_iface_slots, &ifindex);
 
 	if (slot) {
 		__u32 fi = family == RFM_FAMILY_IPV4 ? 1 : family == RFM_FAMILY_IPV6 ? 2 : 0;
@@ -266,7 +275,7 @@ static __always_inline void count_iface(struct __sk_buff *skb, __u8 dir, __u8 fa
 		sv->bytes += bytes;
 		return;
 	}
-	struct rfm_iface_key key = { .ifindex = ifindex, .dir = dir, .family = family };
+	struct rfm_iface_key key = { .ifindex = ifindex, .dir = dir, .family = family, .netns = rfm_netns_tag };
 	struct rfm_iface_value *v = bpf_map_lookup_elem(&rfm_iface_stats, &key);
 
 	if (v) {
@@ -387,7 +396,8 @@ static __always_inline int rfm_tc(struct __sk_buff *skb, __u8 dir)
 	ev->len = len > 0xffffffff ? 0xffffffff : len;
 	ev->l2_len = l2_len;
 	ev->family = p.family;
-	ev->flags = (r.fragment ? RFM_EV_FRAGMENT : 0) | (r.truncated ? RFM_EV_TRUNCATED : 0);
+	ev->flags = (r.fragment ? RFM_EV_FRAGMENT : 0) | (r.truncated ? RFM_EV_TRUNCATED : 0) |
+		    ((__u16)rfm_netns_tag << RFM_EV_NETNS_SHIFT);
 	ev->sample_rate = cfg->sample_rate;
 
 	__u32 batch = cfg->wakeup_batch ? cfg->wakeup_batch : 1;

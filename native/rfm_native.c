@@ -18,6 +18,7 @@
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <bpf/btf.h>
 #include <linux/bpf.h>
 #include <node_api.h>
 
@@ -189,7 +190,103 @@ static void object_finalize(napi_env env, void *data, void *hint)
 	free(o);
 }
 
-/* objectOpen(path, { maxEntries?: {name: n}, pinPath?: string, pinMaps?: string[] }) */
+/* What objectOpen does with each entry of a { name: u32 } option. */
+typedef int (*name_u32_fn)(struct bpf_object *obj, const char *name, uint32_t value, char *what, size_t what_size);
+
+static int set_max_entries(struct bpf_object *obj, const char *name, uint32_t value, char *what, size_t what_size)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(obj, name);
+	snprintf(what, what_size, "set max_entries of map %s to %u", name, value);
+	return m ? bpf_map__set_max_entries(m, value) : -ENOENT;
+}
+
+/* Shares an existing map (by fd) instead of creating the object's own. */
+static int reuse_map(struct bpf_object *obj, const char *name, uint32_t fd, char *what, size_t what_size)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(obj, name);
+	snprintf(what, what_size, "reuse map %s from fd %u", name, fd);
+	return m ? bpf_map__reuse_fd(m, (int)fd) : -ENOENT;
+}
+
+/*
+ * Sets a `volatile const` global before load: its offset in .rodata comes
+ * from the object's BTF, its size (1, 2 or 4 bytes) from the variable's type.
+ */
+static int set_global(struct bpf_object *obj, const char *name, uint32_t value, char *what, size_t what_size)
+{
+	snprintf(what, what_size, "set global %s to %u", name, value);
+	struct btf *btf = bpf_object__btf(obj);
+	struct bpf_map *m = bpf_object__find_map_by_name(obj, ".rodata");
+	if (!btf || !m)
+		return -ENOENT;
+	int sec_id = btf__find_by_name_kind(btf, ".rodata", BTF_KIND_DATASEC);
+	if (sec_id < 0)
+		return -ENOENT;
+	const struct btf_type *sec = btf__type_by_id(btf, sec_id);
+	const struct btf_var_secinfo *vi = btf_var_secinfos(sec);
+	for (int i = 0; i < btf_vlen(sec); i++, vi++) {
+		const struct btf_type *var = btf__type_by_id(btf, vi->type);
+		if (strcmp(btf__name_by_offset(btf, var->name_off), name) != 0)
+			continue;
+		size_t size = 0;
+		const uint8_t *init = bpf_map__initial_value(m, &size);
+		if (!init || vi->offset + vi->size > size || size > 4096)
+			return -EINVAL;
+		uint8_t data[4096];
+		memcpy(data, init, size);
+		if (vi->size == 1 && value <= 0xff) {
+			uint8_t v = value;
+			memcpy(data + vi->offset, &v, 1);
+		} else if (vi->size == 2 && value <= 0xffff) {
+			uint16_t v = value;
+			memcpy(data + vi->offset, &v, 2);
+		} else if (vi->size == 4) {
+			memcpy(data + vi->offset, &value, 4);
+		} else {
+			return -ERANGE;
+		}
+		return bpf_map__set_initial_value(m, data, size);
+	}
+	return -ENOENT;
+}
+
+/* Applies fn to every entry of opts[key] ({ name: u32 }); 0, or throws and returns -1. */
+static int for_each_name_u32(napi_env env, struct bpf_object *obj, napi_value opts, const char *key, name_u32_fn fn)
+{
+	bool has = false;
+	napi_value me, names;
+	napi_has_named_property(env, opts, key, &has);
+	if (!has)
+		return 0;
+	napi_get_named_property(env, opts, key, &me);
+	if (napi_get_property_names(env, me, &names) != napi_ok)
+		return 0;
+	uint32_t n = 0;
+	napi_get_array_length(env, names, &n);
+	for (uint32_t i = 0; i < n; i++) {
+		napi_value k, val;
+		char name[128], what[256], msg[160];
+		uint32_t x;
+		napi_get_element(env, names, i, &k);
+		napi_get_property(env, me, k, &val);
+		if (rfm_arg_string(env, k, name, sizeof(name)) || rfm_arg_u32(env, val, &x)) {
+			snprintf(msg, sizeof(msg), "objectOpen: %s must map names to u32", key);
+			rfm_throw_type(env, msg);
+			return -1;
+		}
+		int err = fn(obj, name, x, what, sizeof(what));
+		if (err) {
+			rfm_throw_errno(env, -err, what);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * objectOpen(path, { maxEntries?: {name: n}, pinPath?: string, pinMaps?: string[],
+ *                    reuseMaps?: {name: fd}, globals?: {name: u32} })
+ */
 static napi_value object_open(napi_env env, napi_callback_info info)
 {
 	size_t argc = 2;
@@ -216,36 +313,14 @@ static napi_value object_open(napi_env env, napi_callback_info info)
 	if (argc >= 2)
 		napi_typeof(env, argv[1], &t);
 	if (t == napi_object) {
-		napi_value me, names, pp, pm;
+		napi_value pp, pm;
 		bool has;
-		napi_has_named_property(env, argv[1], "maxEntries", &has);
-		if (has) {
-			napi_get_named_property(env, argv[1], "maxEntries", &me);
-			napi_get_property_names(env, me, &names);
-			uint32_t n;
-			napi_get_array_length(env, names, &n);
-			for (uint32_t i = 0; i < n; i++) {
-				napi_value k, val;
-				char name[128];
-				uint32_t size;
-				napi_get_element(env, names, i, &k);
-				napi_get_property(env, me, k, &val);
-				if (rfm_arg_string(env, k, name, sizeof(name)) || rfm_arg_u32(env, val, &size)) {
-					bpf_object__close(obj);
-					g_capture = 0;
-					return rfm_throw_type(env, "objectOpen: maxEntries must map names to u32");
-				}
-				struct bpf_map *m = bpf_object__find_map_by_name(obj, name);
-				int err = m ? bpf_map__set_max_entries(m, size) : -ENOENT;
-				if (err) {
-					char what[256];
-					snprintf(what, sizeof(what), "set max_entries of map %s to %u", name, size);
-					bpf_object__close(obj);
-					rfm_throw_errno(env, -err, what);
-					g_capture = 0;
-					return NULL;
-				}
-			}
+		if (for_each_name_u32(env, obj, argv[1], "maxEntries", set_max_entries) ||
+		    for_each_name_u32(env, obj, argv[1], "reuseMaps", reuse_map) ||
+		    for_each_name_u32(env, obj, argv[1], "globals", set_global)) {
+			bpf_object__close(obj);
+			g_capture = 0;
+			return NULL;
 		}
 		napi_has_named_property(env, argv[1], "pinPath", &has);
 		if (has) {

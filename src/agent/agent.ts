@@ -19,7 +19,7 @@ import { Rib } from "../rib/rib.js";
 import { ErrorCounters } from "../metrics/errors.js";
 import { AgentMetrics } from "../metrics/agent-metrics.js";
 import { MetricsServer } from "../metrics/server.js";
-import { InterfaceWatcher } from "../watcher/interface-watcher.js";
+import { Metering, type MeteredLink } from "../watcher/metering.js";
 import { log } from "../log/logger.js";
 import { ControlServer } from "../control/server.js";
 import { controlCommands } from "./control-commands.js";
@@ -38,6 +38,8 @@ export interface AgentDeps {
   noMetricsServer?: boolean;
   /** How often adaptive sampling looks at ring drops (default 1 s; tests shorten it). */
   adaptiveTickMs?: number;
+  /** Where named network namespaces are (default /run/netns). */
+  netnsDir?: string;
 }
 
 /** Records per ring batch handed to JS: 4096 x 64 B = 256 KiB. */
@@ -54,7 +56,7 @@ export class Agent {
   readonly rollups: Rollups;
   readonly metrics: AgentMetrics;
   readonly attachments: Attachments;
-  readonly watcher: InterfaceWatcher;
+  readonly metering: Metering;
   readonly ipfix: IpfixExporter | undefined;
   readonly flowLog: FlowLog | undefined;
   mmdb: MmdbSource | undefined;
@@ -97,7 +99,7 @@ export class Agent {
     }
     const flowLog = config.agent.log;
     if (flowLog.path) {
-      this.flowLog = new FlowLog({ path: flowLog.path, maxSize: flowLog.max_size, maxFiles: flowLog.max_files, ifname: (i) => this.ifname(i) });
+      this.flowLog = new FlowLog({ path: flowLog.path, maxSize: flowLog.max_size, maxFiles: flowLog.max_files, iface: (i, tag) => this.iface(i, tag) });
       this.sinks.push(this.flowLog.sink);
     }
     this.datapath = Datapath.open({
@@ -119,22 +121,34 @@ export class Agent {
       annotate: (id, r) => this.enricher?.annotate(id, r),
     });
     this.attachments = new Attachments(this.datapath, bpf.attach_mode === "auto" ? undefined : bpf.attach_mode);
-    this.watcher = new InterfaceWatcher({
-      patterns: config.agent.interfaces.map((source, i) => ({ source, re: config.agent.interfacePatterns[i] })),
-      attach: (ifindex, ns) => this.attachments.attach(ifindex, ns),
-      detach: (ifindex, ns) => this.attachments.detach(ifindex, ns),
-      removed: (ifindex) => {
+    this.metering = new Metering({
+      datapath: this.datapath,
+      attachments: this.attachments,
+      patterns: config.agent.interfacePatterns,
+      errors: this.errors,
+      ...(deps.netnsDir ? { netnsDir: deps.netnsDir } : {}),
+      linkRemoved: (ifindex, tag) => {
         try {
-          this.datapath.deleteIfaceCounters(ifindex);
+          this.datapath.deleteIfaceCounters(ifindex, tag);
         } catch {
           this.errors.inc("bpf_map");
         }
       },
-      errors: this.errors,
+      namespaceReleased: (tag) => {
+        // Before the tag can name another namespace: its counters and flows go now.
+        try {
+          this.datapath.deleteNamespaceCounters(tag);
+        } catch {
+          this.errors.inc("bpf_map");
+        }
+        this.drain();
+        this.table.flushWhere((id) => this.table.netnsOf(id) === tag, EndReason.Forced);
+      },
     });
     this.metrics = new AgentMetrics({
       datapath: this.datapath,
-      ifname: (ifindex) => this.ifname(ifindex),
+      ifname: (ifindex, netns) => this.ifname(ifindex, netns),
+      netns: (tag) => this.netnsLabel(tag),
       table: this.table,
       rollups: this.rollups,
       errors: this.errors,
@@ -152,8 +166,23 @@ export class Agent {
   }
 
   /** Interface name for labels and logs; the decimal ifindex when unknown. */
-  ifname(ifindex: number): string {
-    return this.watcher.nameOf(ifindex) ?? String(ifindex);
+  ifname(ifindex: number, netns = 0): string {
+    return this.metering.nameOf(netns, ifindex) ?? String(ifindex);
+  }
+
+  /** Interface name, plus the namespace name when namespaces are in use. */
+  iface(ifindex: number, tag: number): { ifname: string; netns?: string } {
+    const netns = this.netnsLabel(tag);
+    return netns === undefined ? { ifname: this.ifname(ifindex, tag) } : { ifname: this.ifname(ifindex, tag), netns };
+  }
+
+  /**
+   * The `netns` label of a namespace tag: undefined (no label at all) unless
+   * namespaces are in use; then "" for the agent's own namespace.
+   */
+  netnsLabel(tag: number): string | undefined {
+    if (!this.metering.namespacesInUse) return undefined;
+    return this.metering.netnsOf(tag) ?? `#${tag}`;
   }
 
   /** Starts draining, watching and serving; resolves once the metrics port is open. */
@@ -195,7 +224,8 @@ export class Agent {
     }
     if (this.adaptive) this.every(this.deps.adaptiveTickMs ?? 1000, () => this.adaptSampleRate());
     this.ipfix?.start();
-    await this.watcher.start();
+    this.dropPinnedNamespaceCounters();
+    await this.metering.start();
     this.pruneStaleCounters();
     if (!this.deps.noMetricsServer) {
       this.server = new MetricsServer({
@@ -237,7 +267,8 @@ export class Agent {
     return {
       version,
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-      interfaces: this.watcher.attachedLinks().map((l) => l.name).sort(),
+      interfaces: this.metering.links().map(linkName),
+      manual: this.metering.links().filter((l) => l.by === "manual").map(linkName),
       attachMode: this.attachments.attachMode,
       sampling: { rate: this.sampleRate, adaptive: bpf.adaptive_sampling, base: bpf.sample_rate, max: bpf.max_sample_rate },
       flows: { active: this.table.size, max: this.table.maxFlows, ringDrops, forcedEvictions: this.table.forcedEvictions, folded: this.rollups.folded },
@@ -301,7 +332,7 @@ export class Agent {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
-    this.watcher.stop();
+    this.metering.stop();
     this.attachments.detachAll();
     if (this.ring) {
       this.addon.ringDrain(this.ring);
@@ -318,13 +349,28 @@ export class Agent {
     this.datapath.close();
   }
 
+  /** Pinned counters of other namespaces are a previous run's: tags are given out anew. */
+  private dropPinnedNamespaceCounters(): void {
+    if (!this.deps.config.agent.bpf.pin_path) return;
+    try {
+      const tags = new Set(this.datapath.readIfaceCounters().map((c) => c.netns).filter((t) => t !== 0));
+      for (const tag of tags) this.datapath.deleteNamespaceCounters(tag);
+    } catch {
+      this.errors.inc("bpf_map");
+    }
+  }
+
   /** Pinned counters of links that are gone (or no longer watched) since the last run. */
   private pruneStaleCounters(): void {
     if (!this.deps.config.agent.bpf.pin_path) return;
     try {
-      const attached = new Set(this.watcher.attachedLinks().map((l) => l.ifindex));
-      const stale = new Set(this.datapath.readIfaceCounters().map((c) => c.ifindex).filter((i) => !attached.has(i)));
-      for (const ifindex of stale) this.datapath.deleteIfaceCounters(ifindex);
+      const attached = new Set(this.metering.links().map((l) => `${this.metering.tagOf(l.netns)}:${l.ifindex}`));
+      const stale = new Map<string, { ifindex: number; netns: number }>();
+      for (const c of this.datapath.readIfaceCounters()) {
+        const key = `${c.netns}:${c.ifindex}`;
+        if (!attached.has(key)) stale.set(key, c);
+      }
+      for (const c of stale.values()) this.datapath.deleteIfaceCounters(c.ifindex, c.netns);
     } catch {
       this.errors.inc("bpf_map");
     }
@@ -352,6 +398,11 @@ export class Agent {
     if (this.deps.onFatal) this.deps.onFatal(err);
     else throw err;
   }
+}
+
+/** How status names a link: `NETNS/IFNAME` in another namespace. */
+export function linkName(l: MeteredLink): string {
+  return l.netns ? `${l.netns}/${l.name}` : l.name;
 }
 
 /**

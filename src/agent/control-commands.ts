@@ -7,9 +7,13 @@ import { formatAddress, parseAddress } from "../net/address.js";
 import { VERSION } from "../version.js";
 import { versionDates } from "../enrich/index.js";
 import type { RouteDetail } from "../rib/rib.js";
+import type { MeteredLink } from "../watcher/metering.js";
+import { isBpfError } from "../bpf/addon.js";
 
 export interface FlowRow {
   ifname: string;
+  /** Namespace name ("" for the agent's own); present only when namespaces are in use. */
+  netns?: string;
   direction: "ingress" | "egress";
   proto: number;
   src: string;
@@ -35,7 +39,7 @@ function ribLookupAnswer(d: RouteDetail) {
 
 export function controlCommands(agent: Agent, configText: string, startedAt: number): Map<string, CommandHandler> {
   const row = (r: FlowRecord, now: number): FlowRow => ({
-    ifname: agent.ifname(r.ifindex),
+    ...agent.iface(r.ifindex, r.netns),
     direction: r.direction === 0 ? "ingress" : "egress",
     proto: r.proto,
     src: formatAddress(r.src),
@@ -81,7 +85,7 @@ export function controlCommands(agent: Agent, configText: string, startedAt: num
     [
       "flows.flush",
       (args) => {
-        const match = flushFilter(args, (name) => agent.ifname(name));
+        const match = flushFilter(args, (r) => agent.iface(r.ifindex, r.netns));
         agent.drain();
         const flushed = agent.table.flushWhere((id) => match(agent.table.describe(id)), EndReason.Forced);
         return { flushed };
@@ -98,6 +102,9 @@ export function controlCommands(agent: Agent, configText: string, startedAt: num
       },
     ],
     ["config.show", () => configText],
+    ["meter.attach", async (args) => meterAnswer(await agent.metering.attach(...meterArgs(args)).catch(commandError))],
+    ["meter.detach", async (args) => meterAnswer(await agent.metering.detach(...meterArgs(args)).catch(commandError))],
+    ["meter.status", () => meterStatus(agent)],
     [
       "rib.lookup",
       (args) => {
@@ -129,6 +136,58 @@ export function controlCommands(agent: Agent, configText: string, startedAt: num
   ]);
 }
 
+/** One row of `rfm meter status` (and the answer of attach/detach). */
+export interface MeterRow {
+  netns: string;
+  ifname: string;
+  ifindex: number;
+  by: "config" | "manual";
+}
+export interface MeterStatusRow extends MeterRow {
+  rxPackets: number;
+  rxBytes: number;
+  txPackets: number;
+  txBytes: number;
+}
+
+function meterAnswer(l: MeteredLink): MeterRow {
+  return { netns: l.netns, ifname: l.name, ifindex: l.ifindex, by: l.by };
+}
+
+function meterArgs(args: Record<string, unknown>): [string, string] {
+  const { netns = "", iface } = args;
+  if (typeof iface !== "string" || iface === "") throw new CommandError("say which interface: -i DEV");
+  if (typeof netns !== "string") throw new CommandError("--netns must be a namespace name");
+  return [netns, iface];
+}
+
+/** Metered links with their interface counters (every family summed). */
+function meterStatus(agent: Agent): MeterStatusRow[] {
+  const counters = new Map<string, { rxPackets: number; rxBytes: number; txPackets: number; txBytes: number }>();
+  for (const c of agent.datapath.readIfaceCounters()) {
+    const key = `${c.netns}:${c.ifindex}`;
+    const sum = counters.get(key) ?? { rxPackets: 0, rxBytes: 0, txPackets: 0, txBytes: 0 };
+    if (c.dir === 0) {
+      sum.rxPackets += c.packets;
+      sum.rxBytes += c.bytes;
+    } else {
+      sum.txPackets += c.packets;
+      sum.txBytes += c.bytes;
+    }
+    counters.set(key, sum);
+  }
+  return agent.metering.links().map((l) => ({
+    ...meterAnswer(l),
+    ...(counters.get(`${agent.metering.tagOf(l.netns)}:${l.ifindex}`) ?? { rxPackets: 0, rxBytes: 0, txPackets: 0, txBytes: 0 }),
+  }));
+}
+
+/** A failure the operator caused (unknown interface or namespace) is a plain answer; a kernel refusal is also logged. */
+function commandError(e: unknown): never {
+  if (isBpfError(e)) throw e;
+  throw new CommandError(e instanceof Error ? e.message : String(e));
+}
+
 function notConfigured(message: string): never {
   throw new CommandError(message);
 }
@@ -143,12 +202,16 @@ function optionalInt(v: unknown, name: string, min: number, max: number): number
 }
 
 /** The flows `rfm flows flush` selects: --all, or every given field must match. */
-function flushFilter(args: Record<string, unknown>, ifname: (ifindex: number) => string): (r: FlowRecord) => boolean {
+function flushFilter(args: Record<string, unknown>, iface: (r: FlowRecord) => { ifname: string; netns?: string }): (r: FlowRecord) => boolean {
   if (args.all === true) return () => true;
   const tests: ((r: FlowRecord) => boolean)[] = [];
   if (args.iface !== undefined) {
     const want = String(args.iface);
-    tests.push((r) => ifname(r.ifindex) === want);
+    tests.push((r) => iface(r).ifname === want);
+  }
+  if (args.netns !== undefined) {
+    const want = String(args.netns);
+    tests.push((r) => (iface(r).netns ?? "") === want);
   }
   if (args.proto !== undefined) {
     const p = optionalInt(args.proto, "proto", 0, 255)!;
@@ -169,6 +232,6 @@ function flushFilter(args: Record<string, unknown>, ifname: (ifindex: number) =>
     const port = optionalInt(args[key], key, 0, 65535)!;
     tests.push((r) => r[field] === port);
   }
-  if (tests.length === 0) throw new CommandError("say which flows: --all, or any of --iface --proto --src --sport --dst --dport");
+  if (tests.length === 0) throw new CommandError("say which flows: --all, or any of --iface --netns --proto --src --sport --dst --dport");
   return (r) => tests.every((t) => t(r));
 }

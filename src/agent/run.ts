@@ -4,7 +4,7 @@
 // pipeline error exits 1.
 import { loadConfigFile, ConfigError, formatIssue, type LoadedConfig } from "../config/index.js";
 import { missingAgentCapabilities } from "../doctor/capabilities.js";
-import { Agent } from "./agent.js";
+import { Agent, linkName } from "./agent.js";
 import { isBpfError } from "../bpf/addon.js";
 import { log } from "../log/logger.js";
 import { VERSION } from "../version.js";
@@ -63,7 +63,7 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
     sample_rate: bpf.sample_rate,
     ring_buf_size: bpf.ring_buf_size,
     interfaces: config.agent.interfaces.join(","),
-    attached: agent.watcher.attachedLinks().map((l) => l.name).join(","),
+    attached: agent.metering.links().map(linkName).join(","),
     metrics: agent.metricsAddress ? `[${agent.metricsAddress.host}]:${agent.metricsAddress.port}` : "off",
   });
 

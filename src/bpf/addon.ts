@@ -13,6 +13,10 @@ export interface OpenOptions {
   /** Directory in bpffs: maps named in `pinMaps` are reused from / pinned to it. */
   pinPath?: string;
   pinMaps?: string[];
+  /** Map name -> fd of an existing map to share instead of creating one. */
+  reuseMaps?: Record<string, number>;
+  /** `volatile const` globals (.rodata) to set before load: name -> value. */
+  globals?: Record<string, number>;
 }
 
 export interface NativeAddon {

@@ -5,12 +5,15 @@ import { join } from "node:path";
 import { loadAddon, isBpfError, type NativeAddon, type ObjectHandle } from "./addon.js";
 import { packagePath } from "../paths.js";
 import {
+  GLOBAL_NETNS_TAG, IFACE_KEY_NETNS, MAX_NETNS_TAG,
   MAP_CONFIG, MAP_CPU, MAP_EVENTS, MAP_IFACE_STATS, PROG_EGRESS, PROG_INGRESS, encodeConfig, decodeConfig, CONFIG_SIZE,
   IFACE_KEY_SIZE, IFACE_VALUE_SIZE, IFACE_SLOT_SIZE, IFACE_SLOTS, SLOT_FAMILIES, MAP_IFACE_SLOTS, CPU_STATE_SIZE, CPU, DIR_INGRESS, DIR_EGRESS, FAMILY_OTHER, FAMILY_IPV4, FAMILY_IPV6,
 } from "./layout.js";
 
 export interface IfaceCounter {
   ifindex: number;
+  /** Namespace tag of the program instance that counted it (0: the agent's own namespace). */
+  netns: number;
   dir: number;
   family: number;
   packets: number;
@@ -31,7 +34,19 @@ export interface DatapathOptions {
   ifaceSlots?: number;
 }
 
-export class Datapath {
+/** The two programs of one instance: what gets attached to an interface. */
+export interface Programs {
+  readonly ingressFd: number;
+  readonly egressFd: number;
+}
+
+/** A program instance for another network namespace; close() unloads it (once detached everywhere). */
+export interface NamespacePrograms extends Programs {
+  readonly tag: number;
+  close(): void;
+}
+
+export class Datapath implements Programs {
   readonly ingressFd: number;
   readonly egressFd: number;
   readonly configFd: number;
@@ -45,6 +60,8 @@ export class Datapath {
   private lockFd = -1;
   /** Stride of per-CPU map values. */
   readonly cpus: number;
+
+  private objectPath = BPF_OBJECT_PATH;
 
   private constructor(private readonly addon: NativeAddon, handle: ObjectHandle) {
     this.handle = handle;
@@ -82,6 +99,7 @@ export class Datapath {
     }
     const dp = new Datapath(addon, handle);
     dp.lockFd = lockFd;
+    dp.objectPath = opts.objectPath ?? BPF_OBJECT_PATH;
     try {
       dp.setConfig(opts.sampleRate, opts.wakeupBatch);
     } catch (e) {
@@ -89,6 +107,32 @@ export class Datapath {
       throw e;
     }
     return dp;
+  }
+
+  /**
+   * Loads another instance of the programs for a network namespace, tagged
+   * `tag` (1..255) and sharing every map with this one: counters, events and
+   * the runtime config stay in one place, told apart by the tag.
+   */
+  openNamespacePrograms(tag: number): NamespacePrograms {
+    if (!Number.isInteger(tag) || tag < 1 || tag > MAX_NETNS_TAG) throw new RangeError(`namespace tag must be 1..${MAX_NETNS_TAG}, got ${tag}`);
+    const h = this.addon.objectOpen(this.objectPath, {
+      reuseMaps: {
+        [MAP_CONFIG]: this.configFd,
+        [MAP_IFACE_STATS]: this.ifaceStatsFd,
+        [MAP_IFACE_SLOTS]: this.ifaceSlotsFd,
+        [MAP_CPU]: this.cpuFd,
+        [MAP_EVENTS]: this.eventsFd,
+      },
+      globals: { [GLOBAL_NETNS_TAG]: tag },
+    });
+    const addon = this.addon;
+    return {
+      tag,
+      ingressFd: addon.programFd(h, PROG_INGRESS),
+      egressFd: addon.programFd(h, PROG_EGRESS),
+      close: () => addon.objectClose(h),
+    };
   }
 
   /** Rewrites sample rate and wakeup batch in the running programs, no reload. */
@@ -123,7 +167,7 @@ export class Datapath {
             packets += Number(slots.values.readBigUInt64LE(base + c * slotStride + off));
             bytes += Number(slots.values.readBigUInt64LE(base + c * slotStride + off + 8));
           }
-          if (packets > 0) out.push({ ifindex, dir, family: SLOT_FAMILIES[fi], packets, bytes });
+          if (packets > 0) out.push({ ifindex, netns: 0, dir, family: SLOT_FAMILIES[fi], packets, bytes });
         }
       }
     }
@@ -139,7 +183,7 @@ export class Datapath {
         packets += Number(hash.values.readBigUInt64LE(base + c * stride));
         bytes += Number(hash.values.readBigUInt64LE(base + c * stride + 8));
       }
-      out.push({ ifindex: key.readUInt32LE(0), dir: key[4], family: key[5], packets, bytes });
+      out.push({ ifindex: key.readUInt32LE(0), netns: key[IFACE_KEY_NETNS], dir: key[4], family: key[5], packets, bytes });
     }
     return out;
   }
@@ -159,14 +203,15 @@ export class Datapath {
   }
 
   /** Drops an interface's counters (it went away): every direction and family. */
-  deleteIfaceCounters(ifindex: number): void {
-    if (ifindex < this.ifaceSlots) {
+  deleteIfaceCounters(ifindex: number, netns = 0): void {
+    if (netns === 0 && ifindex < this.ifaceSlots) {
       const key = new Uint8Array(4);
       new DataView(key.buffer).setUint32(0, ifindex, true);
       this.addon.mapUpdate(this.ifaceSlotsFd, key, new Uint8Array(IFACE_SLOT_SIZE * this.cpus));
     }
     const key = new Uint8Array(IFACE_KEY_SIZE);
     new DataView(key.buffer).setUint32(0, ifindex, true);
+    key[IFACE_KEY_NETNS] = netns;
     for (const dir of [DIR_INGRESS, DIR_EGRESS]) {
       for (const family of [FAMILY_OTHER, FAMILY_IPV4, FAMILY_IPV6]) {
         key[4] = dir;
@@ -174,6 +219,18 @@ export class Datapath {
         this.addon.mapDelete(this.ifaceStatsFd, key);
       }
     }
+  }
+
+  /** Drops every counter of a namespace tag (the namespace went away, or its tag is stale after a restart). */
+  deleteNamespaceCounters(netns: number): number {
+    const max = this.addon.mapInfo(this.ifaceStatsFd).maxEntries;
+    const hash = this.addon.mapLookupBatch(this.ifaceStatsFd, IFACE_KEY_SIZE, IFACE_VALUE_SIZE * this.cpus, max);
+    let deleted = 0;
+    for (let i = 0; i < hash.count; i++) {
+      const key = hash.keys.subarray(i * IFACE_KEY_SIZE, (i + 1) * IFACE_KEY_SIZE);
+      if (key[IFACE_KEY_NETNS] === netns && this.addon.mapDelete(this.ifaceStatsFd, key)) deleted++;
+    }
+    return deleted;
   }
 
   close(): void {

@@ -67,6 +67,14 @@ export const EV = {
 
 export const EV_FLAG_FRAGMENT = 0x1;
 export const EV_FLAG_TRUNCATED = 0x2;
+/** The high byte of an event's flags is the namespace tag of the program instance that saw it. */
+export const EV_NETNS_SHIFT = 8;
+/** `volatile const` in .rodata: the namespace tag of a program instance. */
+export const GLOBAL_NETNS_TAG = "rfm_netns_tag";
+/** Tags fit in a byte: 0 is the agent's own namespace, so 255 others at once. */
+export const MAX_NETNS_TAG = 255;
+/** Offset of the namespace tag in struct rfm_iface_key. */
+export const IFACE_KEY_NETNS = 6;
 
 /** Offsets inside struct rfm_cpu_state (per CPU). */
 export const CPU = { ringDrops: 0, submits: 8, ifaceErrors: 16, gsoHdrErrors: 24 } as const;

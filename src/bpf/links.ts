@@ -2,7 +2,7 @@
 // head of the chain, egress at the tail) or, on kernels without TCX or when
 // forced, clsact filters. Both are observe-only and leave the chain intact.
 import { loadAddon, isBpfError } from "./addon.js";
-import type { Datapath } from "./datapath.js";
+import type { Datapath, Programs } from "./datapath.js";
 
 export type AttachMode = "tcx" | "clsact";
 
@@ -46,16 +46,20 @@ export class Attachments {
     return this.byKey.size;
   }
 
-  /** Attaches both directions; a second attach of the same interface is a no-op. Throws BpfError. */
-  attach(ifindex: number, netnsPath = ""): void {
+  /**
+   * Attaches both directions of `progs` (the datapath's own programs unless
+   * given: another namespace has its own instance); a second attach of the
+   * same interface is a no-op. Throws BpfError.
+   */
+  attach(ifindex: number, netnsPath = "", progs: Programs = this.dp): void {
     const key = attachmentKey(netnsPath, ifindex);
     if (this.byKey.has(key)) return;
     if (this.mode !== "clsact") {
       try {
-        const ingressLink = this.addon.tcxAttach(this.dp.ingressFd, ifindex, "ingress", "head", netnsPath);
+        const ingressLink = this.addon.tcxAttach(progs.ingressFd, ifindex, "ingress", "head", netnsPath);
         let egressLink: number;
         try {
-          egressLink = this.addon.tcxAttach(this.dp.egressFd, ifindex, "egress", "tail", netnsPath);
+          egressLink = this.addon.tcxAttach(progs.egressFd, ifindex, "egress", "tail", netnsPath);
         } catch (e) {
           this.addon.closeFd(ingressLink);
           throw e;
@@ -70,10 +74,10 @@ export class Attachments {
       }
     }
     if (netnsPath) throw new Error("clsact attachment inside another network namespace is not supported; this kernel needs TCX (>= 6.6) for that");
-    const ing = this.addon.tcAttach(this.dp.ingressFd, ifindex, "ingress");
+    const ing = this.addon.tcAttach(progs.ingressFd, ifindex, "ingress");
     let eg: { handle: number; priority: number; createdQdisc: boolean };
     try {
-      eg = this.addon.tcAttach(this.dp.egressFd, ifindex, "egress");
+      eg = this.addon.tcAttach(progs.egressFd, ifindex, "egress");
     } catch (e) {
       this.addon.tcDetach(ifindex, "ingress", ing.handle, ing.priority, ing.createdQdisc);
       throw e;

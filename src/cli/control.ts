@@ -3,7 +3,7 @@
 import { Command, Option } from "commander";
 import { request } from "../control/client.js";
 import { DEFAULT_SOCKET } from "../control/protocol.js";
-import type { FlowRow, RibLookupAnswer, RibSummaryAnswer, StatusAnswer } from "../agent/control-commands.js";
+import type { FlowRow, MeterRow, MeterStatusRow, RibLookupAnswer, RibSummaryAnswer, StatusAnswer } from "../agent/control-commands.js";
 import { renderPairs, renderTable } from "./table.js";
 
 interface Common {
@@ -42,13 +42,24 @@ function flowTable(rows: FlowRow[]): string {
   return renderTable(
     ["IFACE", "DIR", "PROTO", "SRC", "DST", "SRC ASN", "DST ASN", "PACKETS", "BYTES", "AGE"],
     rows.map((r) => [
-      r.ifname, r.direction, PROTO[r.proto] ?? String(r.proto), endpoint(r.src, r.sport), endpoint(r.dst, r.dport),
+      r.netns ? `${r.netns}/${r.ifname}` : r.ifname, r.direction, PROTO[r.proto] ?? String(r.proto), endpoint(r.src, r.sport), endpoint(r.dst, r.dport),
       r.srcAsn ? String(r.srcAsn) : "-", r.dstAsn ? String(r.dstAsn) : "-", String(Math.round(r.packets)), String(Math.round(r.bytes)), age(r.ageMs),
     ]),
   );
 }
 
 
+
+function meterName(r: MeterRow): string {
+  return r.netns ? `${r.ifname} in network namespace ${r.netns}` : r.ifname;
+}
+
+function meterTable(rows: MeterStatusRow[]): string {
+  return renderTable(
+    ["NETNS", "IFACE", "IFINDEX", "ATTACHED BY", "RX PACKETS", "RX BYTES", "TX PACKETS", "TX BYTES"],
+    rows.map((r) => [r.netns || "-", r.ifname, String(r.ifindex), r.by === "manual" ? "hand" : "config", String(r.rxPackets), String(r.rxBytes), String(r.txPackets), String(r.txBytes)]),
+  );
+}
 
 function ribSummaryText(r: RibSummaryAnswer): string {
   const listen = !r.listen ? "(not listening)" : r.listen.host.includes(":") ? `[${r.listen.host}]:${r.listen.port}` : `${r.listen.host}:${r.listen.port}`;
@@ -74,6 +85,7 @@ function statusText(s: StatusAnswer): string {
     ["version", s.version],
     ["uptime", age(s.uptimeSeconds * 1000)],
     ["interfaces", s.interfaces.join(" ") || "(none attached)"],
+    ...(s.manual.length > 0 ? [["attached by hand", s.manual.join(" ")] as [string, string]] : []),
     ["sampling", `1 in ${s.sampling.rate}${s.sampling.adaptive ? ` (adaptive, base ${s.sampling.base}, max ${s.sampling.max})` : ""}`],
     ["flows", `${s.flows.active} active of ${s.flows.max}, ${s.flows.ringDrops} ring drops, ${s.flows.forcedEvictions} forced evictions, ${s.flows.folded} folded under empty labels`],
   ];
@@ -110,6 +122,7 @@ export function controlCommands(): Command[] {
   withCommon(flows.command("flush").description("remove flows now, exporting them with reason forced end"))
     .option("--all", "every flow")
     .option("--iface <name>")
+    .option("--netns <name>", "flows of interfaces in this network namespace")
     .option("--proto <n>")
     .option("--src <addr>")
     .option("--sport <port>")
@@ -139,7 +152,19 @@ export function controlCommands(): Command[] {
     .addHelpText("after", "\nExamples:\n  rfm rib summary")
     .action((o: Common) => run(o, "rib.summary", {}, (r: RibSummaryAnswer) => `${ribSummaryText(r)}\n`));
 
-  return [status, flows, set, reload, rib];
+  const meter = new Command("meter").description("attach and detach by hand, also inside named network namespaces");
+  const meterOpts = (c: Command) => withCommon(c).requiredOption("-i, --iface <dev>", "the interface").option("--netns <name>", "a named network namespace (/run/netns/NAME)");
+  meterOpts(meter.command("attach").description("meter an interface from now on (until detached, deleted or the agent stops)"))
+    .addHelpText("after", "\nExamples:\n  rfm meter attach -i eth1\n  rfm meter attach --netns blue -i veth0")
+    .action((o: Common & { iface: string; netns?: string }) => run(o, "meter.attach", { iface: o.iface, netns: o.netns ?? "" }, (r: MeterRow) => `attached ${meterName(r)}${r.by === "config" ? " (already, by a config pattern)" : ""}\n`));
+  meterOpts(meter.command("detach").description("stop metering an interface attached by hand"))
+    .addHelpText("after", "\nExamples:\n  rfm meter detach --netns blue -i veth0")
+    .action((o: Common & { iface: string; netns?: string }) => run(o, "meter.detach", { iface: o.iface, netns: o.netns ?? "" }, (r: MeterRow) => `detached ${meterName(r)}\n`));
+  withCommon(meter.command("status").description("every metered interface: namespace, how it was attached, counters"))
+    .addHelpText("after", "\nExamples:\n  rfm meter status")
+    .action((o: Common) => run(o, "meter.status", {}, meterTable));
+
+  return [status, flows, set, reload, rib, meter];
 }
 
 /** `rfm config show`: added under the existing `config` command. */

@@ -2,13 +2,20 @@
 
 import type { Config } from "./schema/config.js";
 
-// Patterns are regexes, so one pattern can match many interfaces: leave room
-// for 8 per pattern, and never fewer than 64 entries.
+// Interfaces of the agent's own namespace with an ifindex below 1024 count in
+// array slots; the hash holds the rest: interfaces in other namespaces (from
+// namespace patterns or `rfm meter attach --netns`) and large ifindexes. Each
+// interface takes up to 6 entries. Patterns are regexes, so one can match many
+// interfaces: leave room for 8 entries per pattern, 256 per namespace pattern,
+// and never fewer than 1024 (~170 interfaces attached by hand).
 const ENTRIES_PER_PATTERN = 8;
-const MIN_ENTRIES = 64;
+const ENTRIES_PER_NAMESPACE_PATTERN = 256;
+const MIN_ENTRIES = 1024;
 
 export function effectiveIfaceStatsSize(config: Config): number {
   const configured = config.agent.bpf.iface_stats_size;
   if (configured !== 0) return configured;
-  return Math.max(config.agent.interfaces.length * ENTRIES_PER_PATTERN, MIN_ENTRIES);
+  const patterns = config.agent.interfacePatterns;
+  const wanted = patterns.reduce((n, p) => n + (p.netns ? ENTRIES_PER_NAMESPACE_PATTERN : ENTRIES_PER_PATTERN), 0);
+  return Math.max(wanted, MIN_ENTRIES);
 }

@@ -1,10 +1,38 @@
 // `agent.interfaces` holds regular expressions matched against the whole
-// interface name. People often write shell globs there instead ("eth*"),
-// which are valid regexes meaning something else, so those get a warning.
+// interface name, optionally prefixed by one for the name of a network
+// namespace: "NETNS_REGEX/IF_REGEX". Neither kind of name can contain "/",
+// so the first one splits the two. People often write shell globs there
+// instead ("eth*"), which are valid regexes meaning something else, so those
+// get a warning.
+
+/** A compiled pattern: `netns` is absent for interfaces of the agent's own namespace. */
+export interface InterfacePattern {
+  source: string;
+  netns?: RegExp;
+  iface: RegExp;
+}
+
+/** The namespace and interface parts of a pattern (no namespace part: the agent's own). */
+export function splitPattern(pattern: string): { netns?: string; iface: string } {
+  const slash = pattern.indexOf("/");
+  if (slash < 0) return { iface: pattern };
+  return { netns: pattern.slice(0, slash), iface: pattern.slice(slash + 1) };
+}
 
 /** Why `pattern` is unusable, or undefined if it compiles. */
 export function patternProblem(pattern: string): string | undefined {
   if (pattern === "") return "must not be empty";
+  const { netns, iface } = splitPattern(pattern);
+  if (netns !== undefined) {
+    if (netns === "") return `"${pattern}": the network namespace part before "/" is empty (write NETNS_REGEX/IF_REGEX, or just IF_REGEX for the agent's own namespace)`;
+    if (iface === "") return `"${pattern}": the interface part after "/" is empty (write NETNS_REGEX/IF_REGEX)`;
+    if (iface.includes("/")) return `"${pattern}": only one "/" is allowed, between the network namespace and the interface (names cannot contain "/")`;
+    return regexProblem(netns) ?? regexProblem(iface);
+  }
+  return regexProblem(pattern);
+}
+
+function regexProblem(pattern: string): string | undefined {
   try {
     new RegExp(pattern, "u");
     return undefined;
@@ -22,6 +50,12 @@ export function patternProblem(pattern: string): string | undefined {
  */
 export function anchoredPattern(pattern: string): RegExp {
   return new RegExp(`^(?:${pattern})$`, "u");
+}
+
+/** Compiles a pattern that passed patternProblem. */
+export function compilePattern(source: string): InterfacePattern {
+  const { netns, iface } = splitPattern(source);
+  return netns === undefined ? { source, iface: anchoredPattern(iface) } : { source, netns: anchoredPattern(netns), iface: anchoredPattern(iface) };
 }
 
 const LITERAL = /[A-Za-z0-9_\-:@]/;
@@ -60,8 +94,14 @@ function globWildcards(pattern: string): number[] {
   return found;
 }
 
-/** A warning for a glob-looking pattern, or undefined. */
+/** A warning for a glob-looking pattern (either part of NETNS/IF), or undefined. */
 export function globWarning(pattern: string): string | undefined {
+  const { netns, iface } = splitPattern(pattern);
+  if (netns === undefined) return partGlobWarning(pattern);
+  return partGlobWarning(netns) ?? partGlobWarning(iface);
+}
+
+function partGlobWarning(pattern: string): string | undefined {
   const wildcards = globWildcards(pattern);
   if (wildcards.length === 0) return undefined;
   let asRegex = "";

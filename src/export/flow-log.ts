@@ -10,8 +10,11 @@ export interface FlowLogOptions {
   path: string;
   maxSize: number;
   maxFiles: number;
-  ifname: (ifindex: number) => string;
+  /** Interface name and, when namespaces are in use, the namespace name. */
+  iface: InterfaceNamer;
 }
+
+export type InterfaceNamer = (ifindex: number, netns: number) => { ifname: string; netns?: string };
 
 const REASONS: Record<number, string> = { 1: "idle", 2: "active", 3: "end", 4: "forced", 5: "lack_of_resources" };
 
@@ -31,7 +34,7 @@ export class FlowLog {
     let text = "";
     let bytes = 0;
     for (const r of records) {
-      const line = `${JSON.stringify(toJson(r, this.opts.ifname))}\n`;
+      const line = `${JSON.stringify(toJson(r, this.opts.iface))}\n`;
       const n = Buffer.byteLength(line);
       if (this.size + bytes > 0 && this.size + bytes + n > this.opts.maxSize) {
         this.write(text, bytes);
@@ -68,14 +71,16 @@ export class FlowLog {
 }
 
 /** One record as logged: estimates (scaled by the sample rate), wall-clock ms times. */
-export function toJson(r: FlowRecord, ifname: (ifindex: number) => string) {
+export function toJson(r: FlowRecord, iface: InterfaceNamer) {
+  const { ifname, netns } = iface(r.ifindex, r.netns);
   return {
     src: formatAddress(r.src),
     dst: formatAddress(r.dst),
     proto: r.proto,
     sport: r.sport,
     dport: r.dport,
-    ifname: ifname(r.ifindex),
+    ifname,
+    ...(netns === undefined ? {} : { netns }),
     direction: r.direction === 0 ? "ingress" : "egress",
     packets: r.packets,
     bytes: r.bytes,

@@ -1,7 +1,7 @@
 // Prometheus label tuples over live flows, kept current per event so that a
 // scrape reads tuples and never walks the flow table.
 //
-// A tuple is (ifindex, direction, proto, src/dst ASN, src/dst city). It holds
+// A tuple is (namespace tag, ifindex, direction, proto, src/dst ASN, src/dst city). It holds
 // gauges over its live flows and counters that never go down when flows leave.
 // A new tuple shows 0 in its first scrape (so rate() sees its first increase);
 // a tuple with no live flow for `retentionMs` leaves; at most `maxTuples`
@@ -22,6 +22,8 @@ export type LabelSource = (table: FlowTable, id: number) => TupleLabels;
 
 export interface Tuple {
   ifindex: number;
+  /** Namespace tag (0: the agent's own namespace). */
+  netns: number;
   direction: number;
   proto: number;
   labels: TupleLabels;
@@ -57,22 +59,23 @@ export class Rollups implements FlowObserver {
 
   created(id: number, table: FlowTable): void {
     const ifindex = table.ifindexOf(id);
+    const netns = table.netnsOf(id);
     const direction = table.directionOf(id);
     const proto = table.protoOf(id);
     let labels = this.labelSource ? this.labelSource(table, id) : NO_LABELS;
-    let key = tupleKey(ifindex, direction, proto, labels);
+    let key = tupleKey(netns, ifindex, direction, proto, labels);
     let t = this.tuples.get(key);
     if (!t && this.tuples.size >= this.maxTuples && labels !== NO_LABELS) {
       this.folded++;
       labels = NO_LABELS;
-      key = tupleKey(ifindex, direction, proto, labels);
+      key = tupleKey(netns, ifindex, direction, proto, labels);
       t = this.tuples.get(key);
     }
     if (!t) {
       // The unlabelled tuple of an (interface, direction, proto) is always allowed:
       // it is where folding lands, and there are few of them.
       t = {
-        ifindex, direction, proto, labels, liveFlows: 0,
+        ifindex, netns, direction, proto, labels, liveFlows: 0,
         live: new Float64Array(4), total: new Float64Array(4), shown: false, lastActiveMs: this.now(),
       };
       this.tuples.set(key, t);
@@ -124,8 +127,9 @@ export class Rollups implements FlowObserver {
   }
 }
 
-function tupleKey(ifindex: number, direction: number, proto: number, l: TupleLabels): string | number {
-  const base = ifindex * 512 + direction * 256 + proto;
+function tupleKey(netns: number, ifindex: number, direction: number, proto: number, l: TupleLabels): string | number {
+  // At most 2^8 * 2^32 * 2^9 = 2^49: exact in a double.
+  const base = (netns * 0x1_0000_0000 + ifindex) * 512 + direction * 256 + proto;
   if (l === NO_LABELS || (l.srcAsn === 0 && l.dstAsn === 0 && !l.srcCity && !l.dstCity)) return base;
   return `${base}|${l.srcAsn}|${l.dstAsn}|${l.srcCity}|${l.dstCity}`;
 }

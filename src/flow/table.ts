@@ -15,6 +15,8 @@ export const enum EndReason {
 /** What a sink receives: the deltas of one flow since its previous record. */
 export interface FlowRecord {
   ifindex: number;
+  /** Namespace tag of the interface (0: the agent's own namespace); ifindexes repeat across namespaces. */
+  netns: number;
   /** 0 ingress, 1 egress */
   direction: number;
   proto: number;
@@ -275,6 +277,10 @@ export class FlowTable {
   protoOf(id: number): number {
     return (this.keys[id * KEY_WORDS + 1]! >>> 8) & 0xff;
   }
+  /** Namespace tag (0: the agent's own namespace). */
+  netnsOf(id: number): number {
+    return (this.keys[id * KEY_WORDS + 1]! >>> 16) & 0xff;
+  }
   /** Address words (4 each) for enrichment without copying. */
   addressWords(id: number): { keys: Uint32Array; src: number; dst: number } {
     return { keys: this.keys, src: id * KEY_WORDS + 2, dst: id * KEY_WORDS + 6 };
@@ -286,7 +292,7 @@ export class FlowTable {
     const keys = this.keys;
     const mask = this.mask;
     const k0 = w[b + 2]!;
-    const k1 = w[b + 3]! & 0xffff;
+    const k1 = keyWord1(w, b);
     for (let s = h & mask; ; s = (s + 1) & mask) {
       const e = idx[s]!;
       if (e === 0) return -1;
@@ -307,7 +313,7 @@ export class FlowTable {
     const k = id * KEY_WORDS;
     const keys = this.keys;
     keys[k] = w[b + 2]!;
-    keys[k + 1] = w[b + 3]! & 0xffff;
+    keys[k + 1] = keyWord1(w, b);
     for (let j = 0; j < 8; j++) keys[k + 2 + j] = w[b + 4 + j]!;
     keys[k + 10] = w[b + 12]!;
     this.hashes[id] = h;
@@ -396,6 +402,7 @@ export class FlowTable {
     const intervalFirst = f[o + F_IFIRST]!;
     const r: FlowRecord = {
       ifindex: keys[k]!,
+      netns: (keys[k + 1]! >>> 16) & 0xff,
       direction: keys[k + 1]! & 0xff,
       proto: (keys[k + 1]! >>> 8) & 0xff,
       family: this.family[id]!,
@@ -454,11 +461,19 @@ export class FlowTable {
   }
 }
 
+/**
+ * Key word 1: direction, protocol and the namespace tag (the high byte of the
+ * event's flags), so equal ifindexes in two namespaces stay two flows.
+ */
+function keyWord1(w: Uint32Array, b: number): number {
+  return (w[b + 3]! & 0xffff) | ((w[b + 14]! >>> 24) << 16);
+}
+
 /** Mixes the 11 key words of the event at word offset b (murmur-style). */
 function hashEvent(w: Uint32Array, b: number): number {
   let h = 0x9747b28c;
   h = mix(h, w[b + 2]!);
-  h = mix(h, w[b + 3]! & 0xffff);
+  h = mix(h, keyWord1(w, b));
   for (let j = 4; j <= 12; j++) h = mix(h, w[b + j]!);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);

@@ -11,7 +11,9 @@ import { TextWriter, renderLabels } from "./exposition.js";
 
 export interface AgentMetricSources {
   datapath: Datapath;
-  ifname(ifindex: number): string;
+  ifname(ifindex: number, netns: number): string;
+  /** The `netns` label value of a namespace tag; undefined: no such label (namespaces not in use). */
+  netns(tag: number): string | undefined;
   table: FlowTable;
   rollups: Rollups;
   errors: ErrorCounters;
@@ -23,7 +25,6 @@ export interface AgentMetricSources {
 }
 
 const FAMILY: Record<number, string> = { [FAMILY_IPV4]: "ipv4", [FAMILY_IPV6]: "ipv6" };
-const FLOW_LABELS = ["ifname", "direction", "proto", "src_asn", "dst_asn", "src_city", "dst_city"];
 const FLOW_METRICS = [
   ["rfm_flow_packets", "estimated packets (sampled x rate)"],
   ["rfm_flow_bytes", "estimated wire bytes (sampled x rate)"],
@@ -63,7 +64,7 @@ export class AgentMetrics {
     // A key seen twice (read during a detach) keeps the later value.
     const series = new Map<string, { dir: number; labels: string; packets: number; bytes: number }>();
     for (const c of counters) {
-      const labels = renderLabels([["ifname", this.src.ifname(c.ifindex)], ["family", FAMILY[c.family] ?? "other"]]);
+      const labels = renderLabels([...this.ifaceLabels(c.ifindex, c.netns), ["family", FAMILY[c.family] ?? "other"]]);
       series.set(`${c.dir}${labels}`, { dir: c.dir, labels, packets: c.packets, bytes: c.bytes });
     }
     for (const [dirName, dir] of [["rx", 0], ["tx", 1]] as const) {
@@ -75,19 +76,26 @@ export class AgentMetrics {
     }
   }
 
+  /** ifname, then netns when namespaces are in use. */
+  private ifaceLabels(ifindex: number, tag: number): [string, string][] {
+    const netns = this.src.netns(tag);
+    const ifname: [string, string] = ["ifname", this.src.ifname(ifindex, tag)];
+    return netns === undefined ? [ifname] : [ifname, ["netns", netns]];
+  }
+
   private flows(w: TextWriter): void {
     const rows: { labels: string; live: Float64Array; total: Float64Array; fresh: boolean }[] = [];
     this.src.rollups.scrape((t, fresh) => {
       const l = t.labels;
       rows.push({
         labels: renderLabels([
-          [FLOW_LABELS[0], this.src.ifname(t.ifindex)],
-          [FLOW_LABELS[1], t.direction === 0 ? "ingress" : "egress"],
-          [FLOW_LABELS[2], String(t.proto)],
-          [FLOW_LABELS[3], l.srcAsn ? String(l.srcAsn) : ""],
-          [FLOW_LABELS[4], l.dstAsn ? String(l.dstAsn) : ""],
-          [FLOW_LABELS[5], l.srcCity],
-          [FLOW_LABELS[6], l.dstCity],
+          ...this.ifaceLabels(t.ifindex, t.netns),
+          ["direction", t.direction === 0 ? "ingress" : "egress"],
+          ["proto", String(t.proto)],
+          ["src_asn", l.srcAsn ? String(l.srcAsn) : ""],
+          ["dst_asn", l.dstAsn ? String(l.dstAsn) : ""],
+          ["src_city", l.srcCity],
+          ["dst_city", l.dstCity],
         ]),
         live: t.live,
         total: t.total,

@@ -1,5 +1,6 @@
-// Keeps the datapath attached to exactly the links that match the configured
-// patterns: an initial rtnetlink dump, then RTM_NEWLINK/RTM_DELLINK as links
+// Keeps the datapath attached to exactly the links of one network namespace
+// that match the configured patterns, plus those attached by hand (`rfm meter
+// attach`): an initial rtnetlink dump, then RTM_NEWLINK/RTM_DELLINK as links
 // come, change name and go. Failed attaches retry with backoff.
 import { loadAddon, isBpfError, type NetlinkHandle } from "../bpf/addon.js";
 import { parseNetlink, ARPHRD_ETHER, ARPHRD_LOOPBACK, type LinkMessage } from "../netlink/messages.js";
@@ -20,8 +21,19 @@ export interface WatcherOptions {
   maxRetryMs?: number;
 }
 
+/** Why a link is attached: a config pattern matched it, or `rfm meter attach` asked. */
+export type AttachedBy = "config" | "manual";
+
+export interface AttachedLink {
+  ifindex: number;
+  name: string;
+  by: AttachedBy;
+}
+
 interface LinkState {
   name: string;
+  /** Attached by hand: stays attached across renames, until detached by hand or gone. */
+  manual: boolean;
   linkType: number;
   attached: boolean;
   unsuitableWarned: boolean;
@@ -59,9 +71,72 @@ export class InterfaceWatcher {
     });
   }
 
-  /** Names of the links currently attached. */
-  attachedLinks(): { ifindex: number; name: string }[] {
-    return [...this.links.entries()].filter(([, s]) => s.attached).map(([ifindex, s]) => ({ ifindex, name: s.name }));
+  /** The links currently attached. */
+  attachedLinks(): AttachedLink[] {
+    return [...this.links.entries()]
+      .filter(([, s]) => s.attached)
+      .map(([ifindex, s]) => ({ ifindex, name: s.name, by: this.matches(s.name) ? "config" : "manual" }));
+  }
+
+  /** Links attached by hand, attached or still retrying. */
+  get manualCount(): number {
+    let n = 0;
+    for (const s of this.links.values()) if (s.manual) n++;
+    return n;
+  }
+
+  /**
+   * Attaches the link named `name` by hand, at once: an error is thrown to the
+   * caller instead of retried. Attaching a link that is already attached
+   * (by pattern or by hand) is a no-op that reports it.
+   */
+  attachManual(name: string): AttachedLink {
+    const found = this.byName(name);
+    if (!found) throw new Error(`no interface ${name}${this.where()}`);
+    const [ifindex, s] = found;
+    if (s.attached) {
+      const by: AttachedBy = this.matches(s.name) ? "config" : "manual";
+      if (by === "manual") s.manual = true;
+      return { ifindex, name, by };
+    }
+    if (s.linkType !== ARPHRD_ETHER && s.linkType !== ARPHRD_LOOPBACK) {
+      throw new Error(`${name}${this.where()} has no Ethernet header (link type ${s.linkType}); rfm attaches to Ethernet-like interfaces only`);
+    }
+    if (s.retryTimer) clearTimeout(s.retryTimer);
+    s.retryTimer = undefined;
+    this.opts.attach(ifindex, this.netnsPath);
+    s.attached = true;
+    s.manual = true;
+    s.retryDelayMs = 0;
+    log.info("attached by hand", { ifname: name, ifindex, netns: this.netnsPath || undefined });
+    return { ifindex, name, by: "manual" };
+  }
+
+  /** Detaches a link attached by hand. One a config pattern matches is refused: the config would attach it again. */
+  detachManual(name: string): AttachedLink {
+    const found = this.byName(name);
+    if (!found) throw new Error(`no interface ${name}${this.where()}`);
+    const [ifindex, s] = found;
+    if (this.matches(s.name)) {
+      const p = this.opts.patterns.find((x) => x.re.test(s.name))!;
+      throw new Error(`${name}${this.where()} is attached by the config pattern "${p.source}"; change agent.interfaces to stop metering it`);
+    }
+    if (!s.manual) throw new Error(`${name}${this.where()} is not attached`);
+    s.manual = false;
+    if (s.retryTimer) clearTimeout(s.retryTimer);
+    s.retryTimer = undefined;
+    if (s.attached) this.safeDetach(ifindex, s);
+    log.info("detached by hand", { ifname: name, ifindex, netns: this.netnsPath || undefined });
+    return { ifindex, name, by: "manual" };
+  }
+
+  private byName(name: string): [number, LinkState] | undefined {
+    for (const e of this.links) if (e[1].name === name) return e;
+    return undefined;
+  }
+
+  private where(): string {
+    return this.netnsPath ? ` in network namespace ${this.netnsPath}` : "";
   }
 
   nameOf(ifindex: number): string | undefined {
@@ -144,12 +219,12 @@ export class InterfaceWatcher {
     this.dumpSeen?.add(link.ifindex);
     let s = this.links.get(link.ifindex);
     if (!s) {
-      s = { name: link.name, linkType: link.linkType, attached: false, unsuitableWarned: false, retryDelayMs: 0 };
+      s = { name: link.name, manual: false, linkType: link.linkType, attached: false, unsuitableWarned: false, retryDelayMs: 0 };
       this.links.set(link.ifindex, s);
     }
     s.name = link.name;
     s.linkType = link.linkType;
-    if (!this.matches(link.name)) {
+    if (!this.matches(link.name) && !s.manual) {
       // Renamed out of the patterns.
       if (s.retryTimer) clearTimeout(s.retryTimer);
       s.retryTimer = undefined;

@@ -8,5 +8,5 @@ export function counter(
   bytes: number,
   o: { dir?: "ingress" | "egress"; ifindex?: number } = {},
 ): IfaceCounter {
-  return { ifindex: o.ifindex ?? 1, dir: o.dir === "egress" ? DIR_EGRESS : DIR_INGRESS, family, packets, bytes };
+  return { ifindex: o.ifindex ?? 1, netns: 0, dir: o.dir === "egress" ? DIR_EGRESS : DIR_INGRESS, family, packets, bytes };
 }

@@ -4,7 +4,7 @@ import { test, describe } from "node:test";
 import * as assert from "node:assert/strict";
 import { Datapath, verifyObject } from "../../src/bpf/datapath.js";
 import { loadAddon } from "../../src/bpf/addon.js";
-import { FAMILY_IPV4, FAMILY_OTHER } from "../../src/bpf/layout.js";
+import { EV, EV_NETNS_SHIFT, EVENT_SIZE, FAMILY_IPV4, FAMILY_OTHER } from "../../src/bpf/layout.js";
 import { requirePrivileges } from "../harness/privileges.js";
 import { arp, ipv4Udp } from "./frames.js";
 
@@ -63,6 +63,56 @@ describe("BPF datapath object", () => {
       addon.testRun(dp.egressFd, arp(), 3, skbCtx(LOOPBACK));
       assert.deepEqual(ifaceCounter(dp, LOOPBACK, 1, FAMILY_OTHER), { packets: 3n, bytes: BigInt(3 * arp().length) });
       assert.equal(ifaceCounter(dp, LOOPBACK, 1, FAMILY_IPV4), null);
+    } finally {
+      dp.close();
+    }
+  });
+});
+
+describe("program instances for other network namespaces", () => {
+  test("share every map, count under their tag (never in the ifindex slots) and tag their events", (t) => {
+    if (!requirePrivileges(t)) return;
+    const dp = Datapath.open({ ringBufSize: 1 << 16, ifaceStatsSize: 64, sampleRate: 1, wakeupBatch: 1 });
+    const addon = loadAddon();
+    const events: number[] = [];
+    const ring = addon.ringOpen(dp.eventsFd, EVENT_SIZE, 64, (batch, count) => {
+      for (let i = 0; i < count; i++) events.push(batch.readUInt16LE(i * EVENT_SIZE + EV.flags));
+    });
+    const blue = dp.openNamespacePrograms(7);
+    const red = dp.openNamespacePrograms(255);
+    try {
+      const udp = ipv4Udp("10.77.0.1", "10.77.0.2", 40000, 9, 100);
+      // The same ifindex in three namespaces: three sets of counters.
+      addon.testRun(dp.ingressFd, udp, 2, skbCtx(LOOPBACK));
+      addon.testRun(blue.ingressFd, udp, 3, skbCtx(LOOPBACK));
+      addon.testRun(red.egressFd, udp, 4, skbCtx(LOOPBACK));
+      const rows = dp.readIfaceCounters().map((c) => [c.netns, c.ifindex, c.dir, c.packets]).sort();
+      assert.deepEqual(rows, [[0, LOOPBACK, 0, 2], [255, LOOPBACK, 1, 4], [7, LOOPBACK, 0, 3]]);
+      addon.ringDrain(ring);
+      assert.deepEqual(events.map((f) => f >> EV_NETNS_SHIFT).sort((a, b) => a - b), [0, 0, 7, 7, 7, 255, 255, 255, 255]);
+      // The runtime config is shared: one write reaches every instance.
+      dp.setConfig(0, 1);
+      addon.testRun(blue.ingressFd, udp, 5, skbCtx(LOOPBACK));
+      addon.ringDrain(ring);
+      assert.equal(events.length, 9, "rate 0 stops events in the namespace instance too");
+      assert.equal(dp.deleteNamespaceCounters(7), 1);
+      assert.deepEqual(dp.readIfaceCounters().map((c) => c.netns).sort(), [0, 255]);
+      dp.deleteIfaceCounters(LOOPBACK, 255);
+      assert.deepEqual(dp.readIfaceCounters().map((c) => c.netns), [0]);
+    } finally {
+      addon.ringClose(ring);
+      blue.close();
+      red.close();
+      dp.close();
+    }
+  });
+
+  test("a tag outside 1..255 is refused", (t) => {
+    if (!requirePrivileges(t)) return;
+    const dp = Datapath.open({ ringBufSize: 1 << 16, ifaceStatsSize: 64, sampleRate: 1, wakeupBatch: 1 });
+    try {
+      assert.throws(() => dp.openNamespacePrograms(0), /1\.\.255/);
+      assert.throws(() => dp.openNamespacePrograms(256), /1\.\.255/);
     } finally {
       dp.close();
     }

@@ -51,7 +51,7 @@ describe("a minimal config ([agent] with interfaces only)", () => {
   test("keeps the raw interface patterns next to their compiled form", () => {
     assert.deepEqual(loaded.config.agent.interfaces, ["eth0"]);
     assert.equal(loaded.config.agent.interfacePatterns.length, 1);
-    assert.ok(loaded.config.agent.interfacePatterns[0]?.test("eth0"));
+    assert.ok(loaded.config.agent.interfacePatterns[0]?.iface.test("eth0"));
   });
 
   test("has no warnings and returns the text and source it was given", () => {

@@ -128,12 +128,60 @@ describe("effectiveIfaceStatsSize", () => {
     assert.equal(effectiveIfaceStatsSize(config), 500);
   });
 
-  test("is 64 when 0 and there are few patterns", () => {
-    assert.equal(effectiveIfaceStatsSize(load(agentWith('["eth0", "eth1"]')).config), 64);
+  test("is 1024 when 0 and there are few patterns", () => {
+    assert.equal(effectiveIfaceStatsSize(load(agentWith('["eth0", "eth1"]')).config), 1024);
   });
 
-  test("is 8 per pattern when 0 and that exceeds 64", () => {
-    const patterns = JSON.stringify(Array.from({ length: 10 }, (_, i) => `eth${i}`));
-    assert.equal(effectiveIfaceStatsSize(load(agentWith(patterns)).config), 80);
+  test("is 8 per pattern and 256 per namespace pattern when 0 and that exceeds 1024", () => {
+    const patterns = [...Array.from({ length: 10 }, (_, i) => `eth${i}`), ...Array.from({ length: 4 }, (_, i) => `ns${i}/veth.+`)];
+    assert.equal(effectiveIfaceStatsSize(load(agentWith(JSON.stringify(patterns))).config), 10 * 8 + 4 * 256);
+  });
+});
+
+describe("agent.interfaces: NETNS_REGEX/IF_REGEX names interfaces in other network namespaces", () => {
+  function nsMatcher(...patterns: string[]): (ifname: string, netns?: string) => boolean {
+    const { config } = load(agentWith(JSON.stringify(patterns)));
+    return (ifname, netns) => matchInterface(config, ifname, netns);
+  }
+
+  test("a plain pattern matches in the agent's own namespace only", () => {
+    const matches = nsMatcher("eth0");
+    assert.equal(matches("eth0"), true);
+    assert.equal(matches("eth0", "blue"), false);
+  });
+
+  test("a namespace pattern matches interfaces of namespaces whose whole name matches, never the agent's own", () => {
+    const matches = nsMatcher("tenant-[0-9]+/veth.+");
+    assert.equal(matches("veth0", "tenant-1"), true);
+    assert.equal(matches("veth0", "tenant-12"), true);
+    assert.equal(matches("veth0", "tenant-x"), false);
+    assert.equal(matches("veth0", "xtenant-1"), false);
+    assert.equal(matches("eth0", "tenant-1"), false);
+    assert.equal(matches("veth0"), false);
+  });
+
+  test("the alternation inside each part stays anchored", () => {
+    const matches = nsMatcher("a|b/c|d");
+    assert.equal(matches("c", "a"), true);
+    assert.equal(matches("d", "b"), true);
+    assert.equal(matches("c", "ab"), false);
+    assert.equal(matches("cd", "a"), false);
+  });
+
+  for (const [pattern, message] of [
+    ["/eth0", /the network namespace part before "\/" is empty/],
+    ["blue/", /the interface part after "\/" is empty/],
+    ["blue/eth0/x", /only one "\/" is allowed/],
+    ["blue(/eth0", /^invalid regular expression "blue\(": /],
+    ["blue/eth(", /^invalid regular expression "eth\(": /],
+  ] as const) {
+    test(`"${pattern}" is an error`, () => {
+      assert.match(onlyIssue(agentWith(JSON.stringify([pattern]))).message, message);
+    });
+  }
+
+  test("a glob in either part is warned about", () => {
+    assert.match(load(agentWith('["tenant*/eth0"]')).warnings[0] ?? "", /"tenant\*" matches/);
+    assert.match(load(agentWith('["tenant/eth*"]')).warnings[0] ?? "", /"eth\*" matches/);
   });
 });

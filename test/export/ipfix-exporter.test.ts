@@ -41,7 +41,7 @@ class Collector {
 
 function rec(over: Partial<FlowRecord> = {}): FlowRecord {
   return {
-    ifindex: 3, direction: 0, proto: 17, family: 4, src: parseAddress("10.1.1.1"), dst: parseAddress("10.2.2.2"), sport: 1234, dport: 53,
+    ifindex: 3, netns: 0, direction: 0, proto: 17, family: 4, src: parseAddress("10.1.1.1"), dst: parseAddress("10.2.2.2"), sport: 1234, dport: 53,
     packets: 30, bytes: 30 * 142, ipBytes: 30 * 128, sampledPackets: 3, sampledBytes: 3 * 142, sampledIpBytes: 3 * 128,
     startMs: 1_700_000_000_123, endMs: 1_700_000_005_456, reason: EndReason.Idle, ...over,
   };

@@ -47,7 +47,7 @@ describe("interface watcher", () => {
     await w.start();
     const pair = await lab.veth({ ns: HOST_NS, name: `${tag}a` }, { ns });
     await until(() => r.attached.has(pair.a.ifindex), 5000, "attach on appearance");
-    assert.deepEqual(w.attachedLinks(), [{ ifindex: pair.a.ifindex, name: `${tag}a` }]);
+    assert.deepEqual(w.attachedLinks(), [{ ifindex: pair.a.ifindex, name: `${tag}a`, by: "config" }]);
 
     execFileSync("ip", ["link", "set", pair.a.name, "down"]);
     execFileSync("ip", ["link", "set", pair.a.name, "name", `${tag}9`]);

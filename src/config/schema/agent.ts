@@ -3,7 +3,7 @@
 
 import { z } from "zod";
 import { expected, table } from "../fields.js";
-import { anchoredPattern, patternProblem } from "../interface-patterns.js";
+import { compilePattern, patternProblem } from "../interface-patterns.js";
 import { bpfSchema } from "./bpf.js";
 import { collectorSchema } from "./collector.js";
 import { controlSchema } from "./control.js";
@@ -30,4 +30,4 @@ export const agentSchema = table({
   log: logSchema.prefault({}),
   control: controlSchema.prefault({}),
   enrich: enrichSchema.prefault({}),
-}).transform((agent) => ({ ...agent, interfacePatterns: agent.interfaces.map(anchoredPattern) }));
+}).transform((agent) => ({ ...agent, interfacePatterns: agent.interfaces.map(compilePattern) }));
