@@ -3,7 +3,7 @@
 // watcher -> metrics port. SIGINT/SIGTERM: detach, flush, exit 0; a fatal
 // pipeline error exits 1.
 import { loadConfigFile, ConfigError, formatIssue, type LoadedConfig } from "../config/index.js";
-import { missingAgentCapabilities } from "../doctor/capabilities.js";
+import { canEnterNamespaces, missingAgentCapabilities } from "../doctor/capabilities.js";
 import { Agent, linkName } from "./agent.js";
 import { isBpfError } from "../bpf/addon.js";
 import { log } from "../log/logger.js";
@@ -35,6 +35,14 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
     process.stderr.write(
       `rfm: missing capabilities ${missing.join(", ")}: run as root or grant them ` +
         `(systemd AmbientCapabilities=CAP_BPF CAP_NET_ADMIN CAP_PERFMON, or setpriv --inh-caps/--ambient-caps)\n`,
+    );
+    return 1;
+  }
+  const nsPattern = config.agent.interfacePatterns.find((p) => p.netns);
+  if (nsPattern && !canEnterNamespaces()) {
+    process.stderr.write(
+      `rfm: agent.interfaces pattern "${nsPattern.source}" names network namespaces, and entering them needs CAP_SYS_ADMIN ` +
+        `as well: run as root, grant it, or meter only the agent's own namespace\n`,
     );
     return 1;
   }

@@ -56,6 +56,15 @@ export function missingAgentCapabilities(caps: Set<string> = effectiveCapabiliti
   return missing;
 }
 
+/**
+ * Entering another network namespace (setns, for its rtnetlink socket and its
+ * TCX links) needs CAP_SYS_ADMIN: the only extra capability namespace
+ * metering asks for. True when it is there.
+ */
+export function canEnterNamespaces(caps: Set<string> = effectiveCapabilities()): boolean {
+  return caps.has("CAP_SYS_ADMIN");
+}
+
 export function checkCapabilities(caps: Set<string> = effectiveCapabilities()): CheckResult {
   const missing = missingAgentCapabilities(caps);
   if (missing.length === 0) {

@@ -143,16 +143,16 @@ export class InterfaceWatcher {
     return this.links.get(ifindex)?.name;
   }
 
-  /** Stops watching and detaches every link. */
+  /** Stops watching and detaches every link; names stay known, for the records of flows still in the table. */
   stop(): void {
     this.stopped = true;
     if (this.nl) this.addon.netlinkClose(this.nl);
     this.nl = undefined;
     for (const [ifindex, s] of this.links) {
       if (s.retryTimer) clearTimeout(s.retryTimer);
+      s.retryTimer = undefined;
       if (s.attached) this.safeDetach(ifindex, s);
     }
-    this.links.clear();
   }
 
   private requestDump(): void {

@@ -5,6 +5,7 @@
 // its own instance of the programs, tagged so that its ifindexes (which repeat
 // across namespaces) count and aggregate apart.
 import type { Datapath, NamespacePrograms, Programs } from "../bpf/datapath.js";
+import { isBpfError } from "../bpf/addon.js";
 import type { Attachments } from "../bpf/links.js";
 import { MAX_NETNS_TAG } from "../bpf/layout.js";
 import type { InterfacePattern } from "../config/interface-patterns.js";
@@ -211,6 +212,7 @@ export class Metering {
       this.opts.errors.inc("netlink");
       log.warn("watching a network namespace failed", { netns: nn.name, error: (e as Error).message });
       this.close(ns);
+      if (isBpfError(e) && e.code === "EPERM") throw new Error(`entering network namespace ${nn.name} needs CAP_SYS_ADMIN (${e.message})`);
       throw e;
     }
     if (this.stopped) this.close(ns);
@@ -243,8 +245,9 @@ export class Metering {
     if (this.byTag.get(ns.tag) !== ns) return;
     ns.watcher.stop();
     ns.programs.close();
-    this.byTag.delete(ns.tag);
+    // While the tag still names the namespace: its flows leave with their interface names.
     this.opts.namespaceReleased(ns.tag);
+    this.byTag.delete(ns.tag);
   }
 
   /** Round robin over 1..255, so a released tag is reused as late as possible. */

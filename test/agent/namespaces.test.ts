@@ -11,6 +11,9 @@ import { sendUdp, startUdpReceiver } from "../harness/traffic.js";
 import { startAgent, until } from "./agent-lab.js";
 import { EndReason } from "../../src/flow/table.js";
 import { formatAddress } from "../../src/net/address.js";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 async function scrape(port: number): Promise<string> {
   const res = await fetch(`http://[::1]:${port}/metrics`);
@@ -29,7 +32,8 @@ describe("interface patterns across network namespaces", () => {
     const peer = await lab.netns();
     const blue = await lab.netns();
     const pairBlue = await lab.veth({ ns: blue, name: "eth0" }, { ns: peer });
-    const { agent, records, port } = await startAgent(t, [`rfmt-${process.pid}-.+/eth0`]);
+    const logPath = join(mkdtempSync(join(tmpdir(), "rfm-ns-")), "flows.jsonl");
+    const { agent, records, port } = await startAgent(t, [`rfmt-${process.pid}-.+/eth0`], { log: { path: logPath } });
     await until(() => agent.metering.links().some((l) => l.netns === blue && l.name === "eth0"), 5000, "eth0 in the first namespace attached at start");
 
     // A namespace created while the agent runs, with an interface of the same name and ifindex.
@@ -85,6 +89,12 @@ describe("interface patterns across network namespaces", () => {
     await until(() => !agent.metering.links().some((l) => l.netns === red), 5000, "the deleted namespace let go");
     const flushed = records.filter((r) => r.netns === tagRed && r.proto === 17);
     assert.deepEqual(flushed.map((r) => [r.packets, r.reason]), [[300, EndReason.Forced]]);
+    const logged = readFileSync(logPath, "utf8").trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepEqual(
+      logged.filter((l) => l.proto === 17).map((l) => [l.netns, l.ifname, l.packets, l.reason]),
+      [[red, "eth0", 300, "forced"]],
+      "the flow log names the namespace",
+    );
     assert.equal(rxIpv4(tagRed), undefined, "counters of the deleted namespace removed");
     assert.equal(rxIpv4(tagBlue), 200, "the other namespace keeps its counters");
     await until(() => linkInfo(peer, pairRed.b.name).then(() => false, () => true), 10_000, "the deleted namespace destroyed by the kernel");

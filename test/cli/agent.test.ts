@@ -84,4 +84,13 @@ describe("rfm agent", () => {
     assert.match(r.stderr, /missing capabilities .*CAP_BPF/);
     assert.match(r.stderr, /CAP_PERFMON/);
   });
+
+  test("namespace patterns without CAP_SYS_ADMIN (needed to enter namespaces) are refused at start, exit 1", async (t) => {
+    if (!requirePrivileges(t)) return;
+    const path = await config();
+    writeFileSync(path, `[agent]\ninterfaces = ["eth0", "blue/veth.+"]\n`);
+    const r = await runCli(["agent", "-c", path], { wrap: ["capsh", "--drop=cap_sys_admin", "--", "-c", 'exec "$0" "$@"'] });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /^rfm: agent.interfaces pattern "blue\/veth\.\+" names network namespaces, and entering them needs CAP_SYS_ADMIN/m);
+  });
 });
