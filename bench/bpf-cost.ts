@@ -169,6 +169,17 @@ function main(): void {
     console.log("");
     console.log(`wakeup_batch ${WAKEUP_BATCH} (the default) unless told; ring ${BIG_RING >> 20} MiB, drained between runs; "ring full": ${SMALL_RING >> 10} KiB`);
     console.log("goals (issue): net <= 10 ns at N = 100, <= 60 ns at N = 1");
+    console.log("");
+    // Load time is the verifier's: the agent pays it at start and once per metered network namespace.
+    for (const [label, path] of objects) {
+      const loads: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const t0 = process.hrtime.bigint();
+        addon.objectClose(addon.objectOpen(path, {}));
+        loads.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      }
+      console.log(`${label.padEnd(10)} object load (verifier included), median of 5: ${median(loads).toFixed(1)} ms`);
+    }
   } finally {
     for (const l of loaded) l.close();
     if (emptyObj) addon.objectClose(emptyObj);
