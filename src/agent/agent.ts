@@ -143,6 +143,7 @@ export class Agent {
         }
         this.drain();
         this.table.flushWhere((id) => this.table.netnsOf(id) === tag, EndReason.Forced);
+        this.rollups.dropNamespace(tag);
       },
     });
     this.metrics = new AgentMetrics({

@@ -110,6 +110,21 @@ export class Rollups implements FlowObserver {
   }
 
   /**
+   * Forgets the tuples of a namespace tag at once (the namespace is no longer
+   * metered and its tag may soon name another). Its flows must be gone already.
+   */
+  dropNamespace(netns: number): number {
+    let dropped = 0;
+    for (const [key, t] of this.tuples) {
+      if (t.netns === netns && t.liveFlows === 0) {
+        this.tuples.delete(key);
+        dropped++;
+      }
+    }
+    return dropped;
+  }
+
+  /**
    * The tuples to expose now. Drops tuples idle past retention, and marks new
    * ones shown (the caller prints 0 for those, `fresh`).
    */

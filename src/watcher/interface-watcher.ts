@@ -42,10 +42,14 @@ interface LinkState {
 }
 
 const VANISHED = new Set(["ENODEV", "ENXIO", "ENOENT"]);
+/** Removed links whose names are kept for the records and metrics of their last flows. */
+const GONE_NAMES = 1024;
 
 export class InterfaceWatcher {
   private readonly addon = loadAddon();
   private readonly links = new Map<number, LinkState>();
+  /** Names of links that went away, oldest first, at most GONE_NAMES. */
+  private readonly goneNames = new Map<number, string>();
   private readonly netnsPath: string;
   private nl: NetlinkHandle | undefined;
   private dumpSeq = 0;
@@ -139,8 +143,9 @@ export class InterfaceWatcher {
     return this.netnsPath ? ` in network namespace ${this.netnsPath}` : "";
   }
 
+  /** Name of a link, or of one that went away recently (its flows are still being exported). */
   nameOf(ifindex: number): string | undefined {
-    return this.links.get(ifindex)?.name;
+    return this.links.get(ifindex)?.name ?? this.goneNames.get(ifindex);
   }
 
   /** Stops watching and detaches every link; names stay known, for the records of flows still in the table. */
@@ -219,6 +224,7 @@ export class InterfaceWatcher {
     this.dumpSeen?.add(link.ifindex);
     let s = this.links.get(link.ifindex);
     if (!s) {
+      this.goneNames.delete(link.ifindex); // the ifindex is taken again
       s = { name: link.name, manual: false, linkType: link.linkType, attached: false, unsuitableWarned: false, retryDelayMs: 0 };
       this.links.set(link.ifindex, s);
     }
@@ -245,6 +251,9 @@ export class InterfaceWatcher {
     const s = this.links.get(ifindex);
     if (!s) return;
     this.links.delete(ifindex);
+    this.goneNames.delete(ifindex);
+    this.goneNames.set(ifindex, s.name);
+    if (this.goneNames.size > GONE_NAMES) this.goneNames.delete(this.goneNames.keys().next().value!);
     if (s.retryTimer) clearTimeout(s.retryTimer);
     if (s.attached) {
       this.safeDetach(ifindex, s);

@@ -98,7 +98,10 @@ describe("interface patterns across network namespaces", () => {
     assert.equal(rxIpv4(tagRed), undefined, "counters of the deleted namespace removed");
     assert.equal(rxIpv4(tagBlue), 200, "the other namespace keeps its counters");
     await until(() => linkInfo(peer, pairRed.b.name).then(() => false, () => true), 10_000, "the deleted namespace destroyed by the kernel");
-    assert.doesNotMatch(await scrape(port), new RegExp(`netns="${red}",family`));
+    const after = await scrape(port);
+    assert.doesNotMatch(after, new RegExp(`netns="${red}"`), "no series of the deleted namespace is left");
+    assert.doesNotMatch(after, /netns="#/, "nor any under its bare tag");
+    assert.match(after, new RegExp(`^rfm_flow_packets_total\\{ifname="eth0",netns="${blue}",`, "m"));
   });
 
   test("without namespace patterns there is no netns label", async (t) => {

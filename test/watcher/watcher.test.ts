@@ -59,6 +59,7 @@ describe("interface watcher", () => {
     execFileSync("ip", ["link", "del", `${tag}b`]);
     await until(() => removed.includes(pair.a.ifindex), 5000, "removal");
     assert.equal(r.attached.size, 0);
+    assert.equal(w.nameOf(pair.a.ifindex), `${tag}b`, "a removed link's name stays known for its last flows");
     assert.equal(errors.get("netlink"), 0);
   });
 
