@@ -123,6 +123,11 @@ export class BmpListener {
       const u = m.update;
       if (u.outcome === "session_reset") return; // RFC 7606: nothing of it applies
       const view = { session, ...peerKey(m.peer), postPolicy: m.peer.postPolicy };
+      if (u.endOfRib) {
+        // The speaker finished dumping this family: stale copies of it from an earlier session go now.
+        if (u.endOfRib.safi === 1 && (u.endOfRib.afi === 1 || u.endOfRib.afi === 2)) rib.endOfRib(view, u.endOfRib.afi === 1 ? 4 : 6);
+        return;
+      }
       for (const r of u.withdrawn) rib.withdraw(view, { address: toMapped16(r.prefix), length: r.length }, r.pathId ?? 0);
       if (u.outcome === "treat_as_withdraw") {
         for (const r of u.announced) rib.withdraw(view, { address: toMapped16(r.prefix), length: r.length }, r.pathId ?? 0);

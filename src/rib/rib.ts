@@ -8,7 +8,7 @@
 //   - a newer session of the same speaker re-announcing a (peer, policy)
 //     replaces the stale copies prefix by prefix (each announce or withdraw in
 //     the new view removes the prefix from them) and wholesale at its
-//     End-of-RIB;
+//     End-of-RIB (per address family, as speakers send it);
 //   - whatever is left of a stale view goes once a newer session of the
 //     speaker has stayed open for staleViewMs (5 min) without interruption
 //     (`tick`), re-announced or not;
@@ -162,15 +162,27 @@ export class Rib {
     return (v !== undefined && table.withdraw(this.key, prefix.length, v.slot, pathId >>> 0)) || removed > 0;
   }
 
-  /** The view's initial dump is complete: its stale copies from older sessions go. Returns how many views went. */
-  endOfRib(view: ViewKey): number {
+  /**
+   * The view's initial dump is complete (End-of-RIB): what is left of its stale
+   * copies from older sessions goes. With `family` (EoR comes per address
+   * family), only that family's routes go; a copy left without routes goes
+   * whole. Returns how many views went.
+   */
+  endOfRib(view: ViewKey, family?: 4 | 6): number {
     const s = this.openSession(view.session);
     if (!s || !this.validPeer(view)) return 0;
     const v = this.viewTable.find(view);
     const copies = [...(v ? this.olderViews(v) : this.staleCopies(view, s))];
-    this.counters.viewsReplaced += copies.length;
-    this.dropViews(copies);
-    return copies.length;
+    if (copies.length === 0) return 0;
+    if (family !== undefined) {
+      for (const u of copies) this.dying[u.slot] = 1;
+      (family === 4 ? this.v4 : this.v6).dropViews(this.dying);
+      for (const u of copies) this.dying[u.slot] = 0;
+    }
+    const gone = family === undefined ? copies : copies.filter((u) => this.viewTable.routes[u.slot] === 0);
+    this.counters.viewsReplaced += gone.length;
+    this.dropViews(gone);
+    return gone.length;
   }
 
   // ---- lookups ----

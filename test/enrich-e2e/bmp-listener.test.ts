@@ -226,6 +226,37 @@ describe("BMP listener over TCP", () => {
     assert.equal(agent.errors.get("bmp"), 0, "a stream closed between messages is no error");
   });
 
+  test("a reconnected speaker's End-of-RIB per family drops the routes it did not announce again", async (t) => {
+    if (!requirePrivileges(t)) return;
+    const { agent, port } = await bmpAgent(t);
+    const pb = peerOf("192.0.2.2");
+    const first = await Speaker.connect(t, port);
+    await first.send(
+      hello,
+      up("192.0.2.2"),
+      announce(pb, "203.0.113.0/24", [65002, 64496]),
+      announce(pb, "198.51.100.0/24", [65002, 64501]),
+      announce(pb, "2001:db8:10::/48", [65002, 64499]),
+    );
+    await until(() => origin(agent, "2001:db8:10::1") === 64499, 5000, "first session's routes");
+    await first.end();
+    assert.equal(origin(agent, "198.51.100.1"), 64501, "routes outlive their BMP session");
+
+    // The speaker comes back and dumps again: 198.51.100.0/24 went away while it was disconnected.
+    const second = await Speaker.connect(t, port);
+    await second.send(hello, up("192.0.2.2"), announce(pb, "203.0.113.0/24", [65002, 64510]));
+    await until(() => origin(agent, "203.0.113.1") === 64510, 5000, "re-announced route");
+    assert.equal(origin(agent, "198.51.100.1"), 64501, "before End-of-RIB the stale copy still answers");
+    await second.send(routeMonitoring(pb, update())); // IPv4 unicast End-of-RIB: an empty UPDATE
+    await until(() => origin(agent, "198.51.100.1") === -1, 5000, "IPv4 End-of-RIB drops the stale IPv4 route");
+    assert.equal(origin(agent, "2001:db8:10::1"), 64499, "IPv6 stale routes wait for the IPv6 End-of-RIB");
+    await second.send(routeMonitoring(pb, update({ attributes: [a.mpUnreach(2, 1, [])] })));
+    await until(() => origin(agent, "2001:db8:10::1") === -1, 5000, "IPv6 End-of-RIB");
+    assert.equal(origin(agent, "203.0.113.1"), 64510);
+    assert.equal(agent.rib!.views().some((v) => v.stale), false, "no stale view left");
+    assert.equal(agent.errors.get("bmp"), 0);
+  });
+
   test("10,000 random chunks never crash the agent; it keeps serving", async (t) => {
     if (!requirePrivileges(t)) return;
     const { agent, port, scrape } = await bmpAgent(t);

@@ -117,6 +117,26 @@ describe("RIB sessions", () => {
     assert.equal(r.views().some((v) => v.stale), false);
   });
 
+  test("End-of-RIB per family drops only that family's stale routes; the copy goes once empty", () => {
+    const c = clock();
+    const r = new Rib({ now: c.now });
+    r.sessionOpened(1, "r1");
+    r.announce(view(1, X), prefix("10.1.0.0/16"), route(1));
+    r.announce(view(1, X), prefix("10.2.0.0/16"), route(1));
+    r.announce(view(1, X), prefix("2001:db8:1::/48"), route(1));
+    r.sessionEnded(1);
+    r.sessionOpened(2, "r1");
+    r.announce(view(2, X), prefix("10.1.0.0/16"), route(21));
+    assert.equal(r.endOfRib(view(2, X), 4), 0, "the copy still holds IPv6 routes");
+    assert.equal(originAt(r, "10.2.0.1"), null, "IPv4 routes not re-announced before the IPv4 End-of-RIB are gone");
+    assert.equal(originAt(r, "10.1.0.1"), 21);
+    assert.equal(originAt(r, "2001:db8:1::1"), 1, "IPv6 stale routes keep serving until the IPv6 End-of-RIB");
+    assert.equal(r.endOfRib(view(2, X), 6), 1);
+    assert.equal(originAt(r, "2001:db8:1::1"), null);
+    assert.equal(r.views().some((v) => v.stale), false);
+    assert.equal(r.counters.viewsReplaced, 1);
+  });
+
   test("the clock runs only while a newer session stays open; the next one starts it again", () => {
     const { r, c } = endedSession();
     r.sessionOpened(2, "r1");
