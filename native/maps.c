@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Map access: single elements and whole-map key listings. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,51 @@
 #include <node_api.h>
 
 #include "rfm_native.h"
+
+/*
+ * The key and value sizes the kernel will read and write for this map: a
+ * value of a per-CPU map is one 8-byte-aligned slot per possible CPU. Every
+ * call checks the caller's buffers against them, so a map of another layout
+ * (another build of the object) is an error instead of a buffer overrun.
+ */
+static int map_sizes(napi_env env, int fd, const char *what, uint32_t *key_size, size_t *value_size)
+{
+	struct bpf_map_info mi;
+	uint32_t len = sizeof(mi);
+	memset(&mi, 0, sizeof(mi));
+	if (bpf_obj_get_info_by_fd(fd, &mi, &len) < 0) {
+		rfm_throw_errno(env, errno, what);
+		return -1;
+	}
+	size_t vs = mi.value_size;
+	switch (mi.type) {
+	case BPF_MAP_TYPE_PERCPU_HASH:
+	case BPF_MAP_TYPE_PERCPU_ARRAY:
+	case BPF_MAP_TYPE_LRU_PERCPU_HASH:
+	case BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE: {
+		int cpus = libbpf_num_possible_cpus();
+		if (cpus < 1) {
+			rfm_throw_errno(env, -cpus, what);
+			return -1;
+		}
+		vs = ((vs + 7) & ~(size_t)7) * (size_t)cpus;
+		break;
+	}
+	default:
+		break;
+	}
+	*key_size = mi.key_size;
+	*value_size = vs;
+	return 0;
+}
+
+/* Throws a size mismatch: names the map's sizes and what was passed. */
+static napi_value size_error(napi_env env, const char *what, const char *which, size_t want, size_t got)
+{
+	char msg[200];
+	snprintf(msg, sizeof(msg), "%s: the map's %s is %zu bytes, got %zu (an object of another layout?)", what, which, want, got);
+	return rfm_throw_errno(env, EINVAL, msg);
+}
 
 /* mapUpdate(fd, key, value[, flags]) */
 static napi_value map_update(napi_env env, napi_callback_info info)
@@ -23,6 +69,14 @@ static napi_value map_update(napi_env env, napi_callback_info info)
 	if (argc < 3 || rfm_arg_i32(env, argv[0], &fd) || rfm_arg_bytes(env, argv[1], &k, &kl) ||
 	    rfm_arg_bytes(env, argv[2], &v, &vl) || (argc > 3 && rfm_arg_u32(env, argv[3], &flags)))
 		return rfm_throw_type(env, "mapUpdate(fd, key, value[, flags])");
+	uint32_t ks;
+	size_t vs;
+	if (map_sizes(env, fd, "map update", &ks, &vs))
+		return NULL;
+	if (kl != ks)
+		return size_error(env, "map update", "key", ks, kl);
+	if (vl != vs)
+		return size_error(env, "map update", "value", vs, vl);
 	if (bpf_map_update_elem(fd, k, v, flags) < 0)
 		return rfm_throw_errno(env, errno, "map update");
 	return rfm_undefined(env);
@@ -41,6 +95,14 @@ static napi_value map_lookup(napi_env env, napi_callback_info info)
 	if (argc < 3 || rfm_arg_i32(env, argv[0], &fd) || rfm_arg_bytes(env, argv[1], &k, &kl) ||
 	    rfm_arg_u32(env, argv[2], &size) || size == 0)
 		return rfm_throw_type(env, "mapLookup(fd, key, valueSize)");
+	uint32_t ks;
+	size_t vs;
+	if (map_sizes(env, fd, "map lookup", &ks, &vs))
+		return NULL;
+	if (kl != ks)
+		return size_error(env, "map lookup", "key", ks, kl);
+	if (size != vs)
+		return size_error(env, "map lookup", "value", vs, size);
 	napi_create_buffer(env, size, &buf, &out);
 	if (bpf_map_lookup_elem(fd, k, buf) < 0) {
 		if (errno == ENOENT) {
@@ -64,6 +126,12 @@ static napi_value map_delete(napi_env env, napi_callback_info info)
 	napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
 	if (argc < 2 || rfm_arg_i32(env, argv[0], &fd) || rfm_arg_bytes(env, argv[1], &k, &kl))
 		return rfm_throw_type(env, "mapDelete(fd, key)");
+	uint32_t ks;
+	size_t vs;
+	if (map_sizes(env, fd, "map delete", &ks, &vs))
+		return NULL;
+	if (kl != ks)
+		return size_error(env, "map delete", "key", ks, kl);
 	int ok = bpf_map_delete_elem(fd, k) == 0;
 	if (!ok && errno != ENOENT)
 		return rfm_throw_errno(env, errno, "map delete");
@@ -86,6 +154,14 @@ static napi_value map_lookup_batch(napi_env env, napi_callback_info info)
 	if (argc < 4 || rfm_arg_i32(env, argv[0], &fd) || rfm_arg_u32(env, argv[1], &ks) || rfm_arg_u32(env, argv[2], &vs) ||
 	    rfm_arg_u32(env, argv[3], &max) || ks == 0 || ks > 256 || vs == 0 || max == 0)
 		return rfm_throw_type(env, "mapLookupBatch(fd, keySize, valueSize, maxEntries)");
+	uint32_t mks;
+	size_t mvs;
+	if (map_sizes(env, fd, "map lookup batch", &mks, &mvs))
+		return NULL;
+	if (ks != mks)
+		return size_error(env, "map lookup batch", "key", mks, ks);
+	if (vs != mvs)
+		return size_error(env, "map lookup batch", "value", mvs, vs);
 	void *keys, *values;
 	napi_create_buffer(env, (size_t)ks * max, &keys, &kb);
 	napi_create_buffer(env, (size_t)vs * max, &values, &vb);

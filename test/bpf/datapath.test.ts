@@ -43,6 +43,23 @@ describe("BPF datapath object", () => {
     }
   });
 
+  test("map reads and writes with buffers of another layout are refused, not overrun", (t) => {
+    if (!requirePrivileges(t)) return;
+    const dp = Datapath.open({ ringBufSize: 1 << 16, ifaceStatsSize: 64, sampleRate: 1, wakeupBatch: 1 });
+    try {
+      const addon = loadAddon();
+      const key = new Uint8Array(4);
+      assert.throws(() => addon.mapLookup(dp.cpuFd, key, 8), (e: Error & { code?: string }) => e.code === "EINVAL" && /value is \d+ bytes, got 8/.test(e.message));
+      assert.throws(() => addon.mapLookup(dp.configFd, new Uint8Array(2), 16), /key is 4 bytes, got 2/);
+      assert.throws(() => addon.mapUpdate(dp.configFd, key, new Uint8Array(8)), /value is 16 bytes, got 8/);
+      assert.throws(() => addon.mapDelete(dp.ifaceStatsFd, new Uint8Array(4)), /key is 8 bytes, got 4/);
+      assert.throws(() => addon.mapLookupBatch(dp.ifaceStatsFd, 8, 1, 64), /value is \d+ bytes, got 1 /);
+      assert.deepEqual(dp.readConfig(), { sampleRate: 1, wakeupBatch: 1 }, "the right sizes still work");
+    } finally {
+      dp.close();
+    }
+  });
+
   test("a map size the kernel refuses is an error with errno", (t) => {
     if (!requirePrivileges(t)) return;
     assert.throws(
