@@ -44,7 +44,7 @@ if (!isMainThread) {
   const { parseConfig } = await import("../src/config/index.js");
   const seconds = Number(process.argv[2] ?? 5);
   for (const ring of [1 << 20, 1 << 24]) {
-    for (const batch of [64, 256]) {
+    for (const batch of [0, 64]) {
       const { config } = parseConfig(
         `[agent]\ninterfaces = ["rfm-bench-none"]\n[agent.bpf]\nsample_rate = 1\nring_buf_size = ${ring}\nwakeup_batch = ${batch}\n[agent.collector]\nmax_flows = 65536\n`,
       );

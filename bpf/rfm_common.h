@@ -18,8 +18,8 @@
 /* Runtime settings, rewritten by userspace without a reload. */
 struct rfm_config {
 	__u32 sample_rate;  /* 1 in N IP packets emit an event; 0 disables events */
-	__u32 wakeup_batch; /* force a consumer wakeup every N submits per CPU */
-	__u32 flags;        /* reserved, 0 */
+	__u32 wakeup_batch; /* events waiting in the ring that wake the consumer (as configured) */
+	__u32 wakeup_shift; /* the same as a power of two of bytes: wake when a record crosses a multiple of it */
 	__u32 _pad;
 };
 
@@ -45,11 +45,13 @@ struct rfm_iface_slot {
 /* Per-CPU scratch and error counters, one slot (key 0). */
 struct rfm_cpu_state {
 	__u64 ring_drops;     /* ring buffer reserve failures */
-	__u64 submits;        /* events submitted, drives wakeup batching */
+	__u64 submits;        /* events submitted */
 	__u64 iface_errors;   /* counter map full: an interface key could not be added */
 	__u64 gso_hdr_errors; /* GSO/GRO packets whose headers did not parse */
 	__u32 countdown;      /* packets left until the next sample */
 	__u32 countdown_rate; /* the rate the countdown was drawn for */
+	__u64 clock_jiffies;  /* tick clock: the jiffy clock_ns was read in */
+	__u64 clock_ns;       /* tick clock: CLOCK_BOOTTIME read at the first event of that jiffy */
 };
 
 /* One sampled packet: 64 bytes, host byte order except addresses. */

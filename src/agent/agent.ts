@@ -7,7 +7,7 @@ import { Datapath } from "../bpf/datapath.js";
 import { Attachments } from "../bpf/links.js";
 import { EVENT_SIZE } from "../bpf/layout.js";
 import type { Config } from "../config/index.js";
-import { effectiveIfaceStatsSize, effectiveQueueSize } from "../config/index.js";
+import { effectiveIfaceStatsSize, effectiveQueueSize, effectiveWakeupBatch } from "../config/index.js";
 import { IpfixExporter } from "../export/ipfix-exporter.js";
 import { FlowLog } from "../export/flow-log.js";
 import { FlowTable, EndReason, type FlowRecord, type FlowSink } from "../flow/table.js";
@@ -107,7 +107,8 @@ export class Agent {
       ringBufSize: bpf.ring_buf_size,
       ifaceStatsSize: effectiveIfaceStatsSize(config),
       sampleRate: bpf.sample_rate,
-      wakeupBatch: bpf.wakeup_batch,
+      wakeupBatch: effectiveWakeupBatch(config),
+      preciseClock: bpf.timestamps === "precise",
       ...(bpf.pin_path ? { pinPath: bpf.pin_path } : {}),
     });
     // Enrichment sources open in start(); until then (and without any) flows carry no labels.
@@ -298,7 +299,7 @@ export class Agent {
   }
 
   private applySampleRate(rate: number): void {
-    this.datapath.setConfig(rate, this.deps.config.agent.bpf.wakeup_batch);
+    this.datapath.setConfig(rate, effectiveWakeupBatch(this.deps.config));
     this.sampleRate = rate;
     this.ipfix?.setSampleRate(rate);
   }

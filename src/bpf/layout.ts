@@ -24,7 +24,7 @@ export const IFACE_SLOTS = 1024;
 export const SLOT_FAMILIES = [0, 4, 6] as const;
 
 /** struct rfm_cpu_state */
-export const CPU_STATE_SIZE = 40;
+export const CPU_STATE_SIZE = 56;
 /** struct rfm_flow_event */
 export const EVENT_SIZE = 64;
 
@@ -34,11 +34,24 @@ export const FAMILY_OTHER = 0;
 export const FAMILY_IPV4 = 4;
 export const FAMILY_IPV6 = 6;
 
+/** Bytes one event takes in the ring: the record and its 8-byte header. */
+export const RING_RECORD_SIZE = 64 + 8;
+
+/**
+ * The power of two of bytes the programs wake the consumer at: the largest
+ * not above `wakeupBatch` records, so a wakeup comes at least every
+ * `wakeupBatch` events (every event for 1).
+ */
+export function wakeupShift(wakeupBatch: number): number {
+  return Math.max(0, Math.min(63, Math.floor(Math.log2(Math.max(1, wakeupBatch) * RING_RECORD_SIZE))));
+}
+
 export function encodeConfig(sampleRate: number, wakeupBatch: number): Uint8Array {
   const b = new Uint8Array(CONFIG_SIZE);
   const v = new DataView(b.buffer);
   v.setUint32(0, sampleRate, true);
   v.setUint32(4, wakeupBatch, true);
+  v.setUint32(8, wakeupShift(wakeupBatch), true);
   return b;
 }
 
@@ -71,6 +84,8 @@ export const EV_FLAG_TRUNCATED = 0x2;
 export const EV_NETNS_SHIFT = 8;
 /** `volatile const` in .rodata: the namespace tag of a program instance. */
 export const GLOBAL_NETNS_TAG = "rfm_netns_tag";
+/** `volatile const` in .rodata: 1 for a CLOCK_BOOTTIME read per event, 0 for one per kernel tick. */
+export const GLOBAL_PRECISE_CLOCK = "rfm_precise_clock";
 /** Tags fit in a byte: 0 is the agent's own namespace, so 255 others at once. */
 export const MAX_NETNS_TAG = 255;
 /** Offset of the namespace tag in struct rfm_iface_key. */

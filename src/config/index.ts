@@ -5,6 +5,7 @@ export { ConfigError, formatIssue, type ConfigIssue } from "./issues.js";
 export { formatDuration, parseDuration } from "./duration.js";
 export { effectiveIfaceStatsSize } from "./iface-stats.js";
 export { effectiveQueueSize } from "./queue-size.js";
+export { effectiveWakeupBatch } from "./wakeup-batch.js";
 export type { IpfixBind, IpfixTarget } from "./ipfix-targets.js";
 export { matchInterface } from "./match-interface.js";
 export { configSchema } from "./schema/config.js";

@@ -20,6 +20,8 @@ export interface ProgRunOptions {
   ringBufSize?: number;
   /** Size of the per-ifindex slot array (1: every real interface uses the hash). */
   ifaceSlots?: number;
+  /** CLOCK_BOOTTIME read per event (default here, so timestamps fall inside each run's window) or per tick. */
+  preciseClock?: boolean;
 }
 
 export interface RunOptions extends SkbCtxFields {
@@ -47,6 +49,7 @@ export class ProgRun {
       sampleRate: o.sampleRate ?? 1,
       wakeupBatch: o.wakeupBatch ?? 64,
       ...(o.ifaceSlots ? { ifaceSlots: o.ifaceSlots } : {}),
+      preciseClock: o.preciseClock ?? true,
     });
     this.ring = this.addon.ringOpen(this.dp.eventsFd, EVENT_SIZE, 256, (batch, count, errno) => {
       assert.equal(errno, 0, "ring consumer error");

@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import * as assert from "node:assert/strict";
-import type { BpfConfig } from "../../src/config/index.js";
+import { effectiveWakeupBatch, type BpfConfig } from "../../src/config/index.js";
 import { issuesOf, load, onlyIssue, withTable } from "./expect-config.js";
 
 function bpf(...lines: string[]): BpfConfig {
@@ -60,12 +60,29 @@ describe("agent.bpf.ring_buf_size: a power of two, a multiple of 4096, at most 2
   });
 });
 
-describe("agent.bpf.wakeup_batch: an unsigned 32-bit integer above 0", () => {
-  test("accepts 1", () => {
+describe("agent.bpf.wakeup_batch: an unsigned 32-bit integer, 0 meaning automatic", () => {
+  test("accepts 0 and 1", () => {
+    assert.equal(bpf("wakeup_batch = 0").wakeup_batch, 0);
     assert.equal(bpf("wakeup_batch = 1").wakeup_batch, 1);
   });
-  test("rejects 0", () => {
-    assert.equal(problem("wakeup_batch", "wakeup_batch = 0"), "must be at least 1, found 0");
+  test("rejects -1", () => {
+    assert.equal(problem("wakeup_batch", "wakeup_batch = -1"), "must be at least 0, found -1");
+  });
+  test("automatic is a quarter of the ring's capacity in events (72 bytes each)", () => {
+    assert.equal(effectiveWakeupBatch(load(withTable("bpf")).config), Math.floor(262_144 / 4 / 72));
+    assert.equal(effectiveWakeupBatch(load(withTable("bpf", "ring_buf_size = 4096")).config), 14);
+    assert.equal(effectiveWakeupBatch(load(withTable("bpf", "wakeup_batch = 7")).config), 7);
+  });
+});
+
+describe('agent.bpf.timestamps: "tick" or "precise"', () => {
+  test('defaults to "tick" and accepts "precise"', () => {
+    assert.equal(bpf("").timestamps, "tick");
+    assert.equal(bpf('timestamps = "precise"').timestamps, "precise");
+  });
+  test("rejects anything else, naming the choices", () => {
+    assert.equal(problem("timestamps", 'timestamps = "exact"'), 'must be one of "tick", "precise", found string "exact"');
+    assert.equal(problem("timestamps", "timestamps = 1"), "expected a string, found integer 1");
   });
 });
 
@@ -114,7 +131,7 @@ describe("agent.bpf.max_sample_rate: at least sample_rate", () => {
     assert.equal(problem("max_sample_rate", "max_sample_rate = 0"), "must be at least 1, found 0");
   });
   test("is still compared with sample_rate when other keys of the table are wrong or unknown", () => {
-    const issues = issuesOf(withTable("bpf", "sample_rate = 2000", "max_sample_rate = 1500", "wakeup_batch = 0", "colour = 1"));
+    const issues = issuesOf(withTable("bpf", "sample_rate = 2000", "max_sample_rate = 1500", "wakeup_batch = -1", "colour = 1"));
     assert.deepEqual(issues.map((i) => i.key), ["agent.bpf.max_sample_rate", "agent.bpf.wakeup_batch", "agent.bpf.colour"]);
   });
 });

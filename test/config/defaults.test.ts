@@ -10,7 +10,8 @@ describe("a minimal config ([agent] with interfaces only)", () => {
     assert.deepEqual(loaded.config.agent.bpf, {
       sample_rate: 100,
       ring_buf_size: 262144,
-      wakeup_batch: 64,
+      wakeup_batch: 0,
+      timestamps: "tick",
       iface_stats_size: 0,
       adaptive_sampling: false,
     attach_mode: "auto",

@@ -15,7 +15,7 @@ sample_rat = 5         # line 9: unknown key
 sample_rate = 2000
 max_sample_rate = 1500 # line 11: below sample_rate
 ring_buf_size = "big"  # line 12: wrong type
-wakeup_batch = 0       # line 13: out of range
+wakeup_batch = -1      # line 13: out of range
 
 [agent.collector]
 eviction_timeout = "30 seconds" # line 16: bad duration
@@ -48,7 +48,7 @@ describe("error reporting", () => {
         "unknown key; did you mean `agent.bpf.sample_rate`?",
         "must be at least agent.bpf.sample_rate (2000), found 1500",
         'expected an integer, found string "big"',
-        "must be at least 1, found 0",
+        "must be at least 0, found -1",
         'invalid duration "30 seconds": unknown unit " seconds" (units: ns, us (or µs), ms, s, m, h)',
         'expected a duration string like "30s", found integer 60',
         "must be at most 65535, found 99999",

@@ -33,10 +33,21 @@ const attachMode = z.enum(ATTACH_MODES, {
       : `expected a string, found ${describeValue(issue.input)}`,
 });
 
+// "tick" reads CLOCK_BOOTTIME once per kernel tick and CPU; "precise" once per event.
+const TIMESTAMPS = ["tick", "precise"] as const;
+const timestamps = z.enum(TIMESTAMPS, {
+  error: (issue) =>
+    typeof issue.input === "string"
+      ? `must be one of ${TIMESTAMPS.map((m) => `"${m}"`).join(", ")}, found ${describeValue(issue.input)}`
+      : `expected a string, found ${describeValue(issue.input)}`,
+});
+
 export const bpfSchema = table({
   sample_rate: positiveU32().default(100),
   ring_buf_size: integer(0, MAX_RING_BUF_SIZE, ringBufSizeProblem).default(262_144),
-  wakeup_batch: positiveU32().default(64),
+  // 0: automatic, a quarter of the ring's capacity (see effectiveWakeupBatch).
+  wakeup_batch: integer(0, U32_MAX).default(0),
+  timestamps: timestamps.default("tick"),
   iface_stats_size: integer(0, U32_MAX).default(0),
   adaptive_sampling: boolean().default(false),
   // Optional here so its default can follow sample_rate (see below).
