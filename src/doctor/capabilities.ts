@@ -80,3 +80,15 @@ export function checkCapabilities(caps: Set<string> = effectiveCapabilities()): 
       "or setcap cap_bpf,cap_net_admin,cap_perfmon+ep on a node binary used only by rfm",
   };
 }
+
+/** Not required: only metering inside other network namespaces needs it. */
+export function checkNamespaceCapability(caps: Set<string> = effectiveCapabilities()): CheckResult {
+  if (canEnterNamespaces(caps)) return { name: "netns", ok: true, required: false, detail: "CAP_SYS_ADMIN effective: interfaces in other network namespaces can be metered" };
+  return {
+    name: "netns",
+    ok: false,
+    required: false,
+    detail: "no CAP_SYS_ADMIN: NETNS/IF patterns and rfm meter attach --netns cannot enter other network namespaces",
+    fix: "grant CAP_SYS_ADMIN as well (or run as root) if the agent must meter interfaces in other namespaces",
+  };
+}

@@ -1,7 +1,7 @@
 // `rfm doctor`: can this host run the agent? Each check reports instead of
 // throwing, so one broken probe never hides the others.
 import { checkBpffs } from "./bpffs.js";
-import { checkCapabilities } from "./capabilities.js";
+import { checkCapabilities, checkNamespaceCapability } from "./capabilities.js";
 import { checkBtf, checkKernel, checkTcx, checkUnprivilegedBpf } from "./kernel.js";
 import { checkAddon, errorMessage } from "./native-addon.js";
 import { checkVerifier } from "./verifier.js";
@@ -30,6 +30,7 @@ export async function runDoctor(opts: DoctorOptions = {}): Promise<CheckResult[]
     guarded("btf", true, () => checkBtf()),
     guarded("bpffs", false, () => checkBpffs()),
     guarded("capabilities", true, () => checkCapabilities()),
+    guarded("netns", false, () => checkNamespaceCapability()),
     guarded("unprivileged_bpf", false, () => checkUnprivilegedBpf()),
   ];
   const addon = guarded("addon", true, () => checkAddon());

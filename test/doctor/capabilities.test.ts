@@ -5,7 +5,7 @@ import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
 import fc from "fast-check";
 import {
-  capEffFromStatus, capabilityName, checkCapabilities, effectiveCapabilities, missingAgentCapabilities, parseCapabilityMask,
+  capEffFromStatus, capabilityName, checkCapabilities, checkNamespaceCapability, effectiveCapabilities, missingAgentCapabilities, parseCapabilityMask,
 } from "../../src/doctor/capabilities.js";
 
 const CAPSH = "/usr/sbin/capsh";
@@ -98,5 +98,16 @@ describe("missingAgentCapabilities", () => {
     assert.equal(r.detail, "missing CAP_BPF, CAP_PERFMON");
     assert.match(r.fix ?? "", /run as root/);
     assert.match(r.fix ?? "", /AmbientCapabilities=CAP_BPF CAP_NET_ADMIN CAP_PERFMON/);
+  });
+});
+
+describe("checkNamespaceCapability: CAP_SYS_ADMIN, only for metering other network namespaces", () => {
+  test("passes with CAP_SYS_ADMIN", () => {
+    assert.equal(checkNamespaceCapability(caps("CAP_SYS_ADMIN")).ok, true);
+  });
+  test("without it: a warning (not required) saying what cannot be done", () => {
+    const r = checkNamespaceCapability(caps("CAP_BPF", "CAP_NET_ADMIN", "CAP_PERFMON"));
+    assert.deepEqual([r.ok, r.required], [false, false]);
+    assert.match(r.detail, /rfm meter attach --netns/);
   });
 });

@@ -35,7 +35,7 @@ function run(argv: string[]): Promise<{ code: number; out: string }> {
 describe("runDoctor as root", () => {
   test("reports every check once, in a stable order", async () => {
     const names = (await runDoctor()).map((r) => r.name);
-    assert.deepEqual(names, ["kernel", "tcx", "btf", "bpffs", "capabilities", "unprivileged_bpf", "addon", "verifier"]);
+    assert.deepEqual(names, ["kernel", "tcx", "btf", "bpffs", "capabilities", "netns", "unprivileged_bpf", "addon", "verifier"]);
   });
 
   test("every required check passes (the addon and object when built), so the exit code is 0", async (t) => {
