@@ -1,5 +1,8 @@
 // The worked examples of RFC 7011 Appendix A, their bytes written out from
-// the RFC's figures, decoded; and the encoder producing the same bytes.
+// the RFC's figures, decoded; and the encoder producing the same bytes. The
+// A.4 and A.5 cases are built in the manner of those sections (an options
+// template with a scope and padding; variable-length values with one- and
+// three-octet lengths), not copied byte for byte from the RFC.
 import { test, describe } from "node:test";
 import * as assert from "node:assert/strict";
 import { decodeMessage } from "../../src/ipfix/message-decoder.js";
@@ -87,7 +90,7 @@ describe("RFC 7011 Appendix A", () => {
     assert.equal(toHex(message), toHex(hex(HEADER + TEMPLATE_SET + DATA_SET)));
   });
 
-  test("A.4: an options template (scope lineCardId) padded to a 4-octet boundary, and its data", () => {
+  test("after A.4: an options template (scope lineCardId) padded to a 4-octet boundary, and its data", () => {
     // Per line card: messages and records exported, both reduced to 2 octets.
     // 4 + 6 + 3 * 4 = 22 octets of set, 2 of padding.
     const options = hex(`
@@ -125,7 +128,7 @@ describe("RFC 7011 Appendix A", () => {
     ]);
   });
 
-  test("A.5: variable-length values, with a one-octet and a three-octet length", () => {
+  test("after A.5: variable-length values, with a one-octet and a three-octet length", () => {
     const message = hex(`
       000a 0036 00000000 00000000 00000000
       0002 0010 0102 0002   # template set, length 16: template 258, 2 fields
