@@ -66,6 +66,11 @@ describe("rfm meter", () => {
     const metrics = await (await fetch(`http://[::1]:${port}/metrics`)).text();
     assert.match(metrics, new RegExp(`^rfm_interface_rx_packets_total\\{ifname="eth0",netns="${blue}",family="ipv4"\\} 120$`, "m"));
 
+    // Flows of one namespace can be flushed by name: the agent's own namespace keeps its flows.
+    const flushed = await runCli(["flows", "flush", "--netns", blue, ...S]);
+    assert.equal(flushed.stdout, "flushed 1\n");
+    assert.deepEqual(records.filter((r) => r.packets === 120).map((r) => r.reason), [EndReason.Forced]);
+
     // A second attach of the same interface is a no-op that says so; the agent's own namespace works by hand too.
     assert.equal((await runCli(["meter", "attach", "--netns", blue, "-i", "eth0", ...S])).code, 0);
     const own = await runCli(["meter", "attach", "-i", spare.a.name, ...S]);
@@ -96,7 +101,7 @@ describe("rfm meter", () => {
     assert.equal(detach.stdout, `detached eth0 in network namespace ${blue}\n`);
     assert.ok(!agent.attachments.has(`/run/netns/${blue}`, inBlue.a.ifindex));
     assert.equal(agent.metering.tagOf(blue), undefined, "a namespace with nothing attached is let go");
-    assert.deepEqual(records.filter((r) => r.packets === 120).map((r) => r.reason), [EndReason.Forced], "its flows were exported");
+    assert.deepEqual(records.filter((r) => r.packets === 120).map((r) => r.reason), [EndReason.Forced], "its flow was exported once, by the flush");
     assert.ok(agent.datapath.readIfaceCounters().every((c) => c.netns === 0), "its counters were removed");
     const rx2 = await startUdpReceiver(lab, { ns: blue });
     await sendUdp(lab, { from: peer, to: inBlue.a.ipv4, port: rx2.port, count: 10, size: 10 });
