@@ -38,8 +38,6 @@ export interface AgentDeps {
   noMetricsServer?: boolean;
   /** How often adaptive sampling looks at ring drops (default 1 s; tests shorten it). */
   adaptiveTickMs?: number;
-  /** Where named network namespaces are (default /run/netns). */
-  netnsDir?: string;
 }
 
 /** Records per ring batch handed to JS: 4096 x 64 B = 256 KiB. */
@@ -127,7 +125,7 @@ export class Agent {
       attachments: this.attachments,
       patterns: config.agent.interfacePatterns,
       errors: this.errors,
-      ...(deps.netnsDir ? { netnsDir: deps.netnsDir } : {}),
+      netnsDir: config.agent.netns_dir,
       linkRemoved: (ifindex, tag) => {
         try {
           this.datapath.deleteIfaceCounters(ifindex, tag);

@@ -145,7 +145,7 @@ export class Metering {
     if (!validNamespaceName(netns)) throw new Error(`invalid network namespace name ${JSON.stringify(netns)}`);
     const path = join(this.directory.dir, netns);
     const id = namespaceId(path);
-    if (id === undefined) throw new Error(`no network namespace ${netns} (${path} is not a namespace mount; create it with ip netns add)`);
+    if (id === undefined) throw new Error(`no network namespace ${netns} (${path} is not a network namespace mount)`);
     if (id === ownNamespaceId()) return undefined;
     const known = this.byName.get(netns);
     if (known && known.id === id) return known;

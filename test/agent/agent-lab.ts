@@ -20,6 +20,8 @@ export async function startAgent(
   extra: Record<string, Record<string, unknown>> = {},
   /** Raw TOML appended as is (nested tables such as [agent.enrich.mmdb]). */
   rawToml = "",
+  /** Raw TOML keys of [agent] itself, after interfaces. */
+  agentToml = "",
 ): Promise<RunningAgent> {
   const port = await freePort();
   const tables: Record<string, Record<string, unknown>> = {
@@ -28,7 +30,7 @@ export async function startAgent(
     collector: { eviction_timeout: "30s", active_timeout: "0", ...extra.collector },
     prometheus: { host: "::1", port, ...extra.prometheus },
   };
-  let toml = `[agent]\ninterfaces = ${JSON.stringify(interfaces)}\n`;
+  let toml = `[agent]\ninterfaces = ${JSON.stringify(interfaces)}\n${agentToml}`;
   for (const [name, kv] of Object.entries(tables)) {
     toml += `[agent.${name}]\n`;
     for (const [k, v] of Object.entries(kv)) toml += `${k} = ${JSON.stringify(v)}\n`;

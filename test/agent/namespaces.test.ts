@@ -11,7 +11,8 @@ import { sendUdp, startUdpReceiver } from "../harness/traffic.js";
 import { startAgent, until } from "./agent-lab.js";
 import { EndReason } from "../../src/flow/table.js";
 import { formatAddress } from "../../src/net/address.js";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -117,5 +118,30 @@ describe("interface patterns across network namespaces", () => {
     const text = await scrape(port);
     assert.equal(sample(text, "rfm_interface_rx_packets_total", `ifname="${pair.a.name}",family="ipv4"`), 10);
     assert.doesNotMatch(text, /netns=/);
+  });
+
+  test("agent.netns_dir points at another directory of namespace mounts (as container runtimes keep them)", async (t) => {
+    if (!requirePrivileges(t)) return;
+    const lab = await createLab(t);
+    const peer = await lab.netns();
+    const hidden = await lab.netns();
+    const pair = await lab.veth({ ns: hidden, name: "eth0" }, { ns: peer });
+    // A runtime-style directory: the namespace bind-mounted under another name.
+    const dir = mkdtempSync(join(tmpdir(), "rfm-netns-"));
+    const file = join(dir, "c0ffee");
+    writeFileSync(file, "");
+    execFileSync("mount", ["--bind", `/run/netns/${hidden}`, file]);
+    t.after(() => {
+      execFileSync("umount", [file]);
+      rmSync(dir, { recursive: true, force: true });
+    });
+    const { agent } = await startAgent(t, ["c0ffee/eth0"], {}, "", `netns_dir = "${dir}"\n`);
+    await until(() => agent.metering.links().some((l) => l.netns === "c0ffee" && l.name === "eth0"), 5000, "eth0 in the runtime's namespace attached");
+    assert.equal(agent.metering.links().length, 1, "namespaces only in /run/netns are not looked at");
+    const rx = await startUdpReceiver(lab, { ns: hidden });
+    await sendUdp(lab, { from: peer, to: pair.a.ipv4, port: rx.port, count: 25, size: 10 });
+    await rx.stop();
+    const tag = agent.metering.tagOf("c0ffee")!;
+    assert.equal(agent.datapath.readIfaceCounters().find((c) => c.netns === tag && c.dir === 0 && c.family === 4)?.packets, 25);
   });
 });

@@ -185,3 +185,17 @@ describe("agent.interfaces: NETNS_REGEX/IF_REGEX names interfaces in other netwo
     assert.match(load(agentWith('["tenant/eth*"]')).warnings[0] ?? "", /"eth\*" matches/);
   });
 });
+
+describe("agent.netns_dir: where named network namespaces are", () => {
+  test('defaults to "/run/netns" and takes another absolute path', () => {
+    assert.equal(load(agentWith('["eth0"]')).config.agent.netns_dir, "/run/netns");
+    assert.equal(load(`[agent]\ninterfaces = ["eth0"]\nnetns_dir = "/run/docker/netns"\n`).config.agent.netns_dir, "/run/docker/netns");
+  });
+  test("a relative path is an error", () => {
+    assert.deepEqual(onlyIssue(`[agent]\ninterfaces = ["eth0"]\nnetns_dir = "netns"\n`), {
+      key: "agent.netns_dir",
+      line: 3,
+      message: 'must be an absolute path, found "netns"',
+    });
+  });
+});

@@ -81,7 +81,7 @@ describe("rfm meter", () => {
 
     // Mistakes get specific errors and change nothing.
     const errors: [string[], RegExp][] = [
-      [["meter", "attach", "--netns", "rfmt-nope", "-i", "eth0"], /^rfm: no network namespace rfmt-nope \(\/run\/netns\/rfmt-nope is not a namespace mount/],
+      [["meter", "attach", "--netns", "rfmt-nope", "-i", "eth0"], /^rfm: no network namespace rfmt-nope \(\/run\/netns\/rfmt-nope is not a network namespace mount\)/],
       [["meter", "attach", "--netns", "../etc", "-i", "eth0"], /^rfm: invalid network namespace name "\.\.\/etc"/],
       [["meter", "attach", "--netns", blue, "-i", "nope0"], new RegExp(`^rfm: no interface nope0 in network namespace /run/netns/${blue}`)],
       [["meter", "detach", "-i", host.a.name], new RegExp(`^rfm: ${host.a.name} is attached by the config pattern "${host.a.name}"; change agent.interfaces`)],

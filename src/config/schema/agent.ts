@@ -2,7 +2,8 @@
 // subsystem is a schema file next to this one and one line in the table below.
 
 import { z } from "zod";
-import { expected, table } from "../fields.js";
+import { expected, string, table } from "../fields.js";
+import { isAbsolute } from "node:path";
 import { compilePattern, patternProblem } from "../interface-patterns.js";
 import { bpfSchema } from "./bpf.js";
 import { collectorSchema } from "./collector.js";
@@ -21,8 +22,15 @@ const interfaces = z
   .array(interfacePattern, { error: expected('a list of regular expressions like ["eth0", "en.+"]') })
   .min(1, { error: "must list at least one interface pattern" });
 
+// Where named network namespaces are: `ip netns` keeps them in /run/netns;
+// container runtimes keep theirs elsewhere (e.g. /run/docker/netns).
+const netnsDir = string().refine((p) => isAbsolute(p), {
+  error: (issue) => `must be an absolute path, found ${JSON.stringify(issue.input)}`,
+});
+
 export const agentSchema = table({
   interfaces,
+  netns_dir: netnsDir.default("/run/netns"),
   bpf: bpfSchema.prefault({}),
   collector: collectorSchema.prefault({}),
   prometheus: prometheusSchema.prefault({}),
