@@ -187,6 +187,10 @@ export class Metering {
   }
 
   private async doOpen(nn: NamedNamespace): Promise<Namespace> {
+    // Loading a program instance blocks the loop for ~45 ms (the verifier): one per
+    // turn, so the ring is drained between them when many namespaces appear at once.
+    await new Promise((r) => setImmediate(r));
+    if (this.stopped) throw new Error("the agent is stopping");
     const tag = this.allocateTag();
     if (tag === undefined) {
       this.opts.errors.inc("attach");
