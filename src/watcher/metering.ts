@@ -149,6 +149,8 @@ export class Metering {
     if (id === ownNamespaceId()) return undefined;
     const known = this.byName.get(netns);
     if (known && known.id === id) return known;
+    // Deleted and created again under the same name since the last scan: let the old one go.
+    if (known) this.close(known);
     if (!open) throw new Error(`nothing is attached in network namespace ${netns}`);
     // Watch the directory from now on, so the namespace is let go when it is deleted.
     this.startDirectory();
