@@ -49,11 +49,31 @@ static int map_sizes(napi_env env, int fd, const char *what, uint32_t *key_size,
 }
 
 /* Throws a size mismatch: names the map's sizes and what was passed. */
-static napi_value size_error(napi_env env, const char *what, const char *which, size_t want, size_t got)
+static void size_error(napi_env env, const char *what, const char *which, size_t want, size_t got)
 {
 	char msg[200];
 	snprintf(msg, sizeof(msg), "%s: the map's %s is %zu bytes, got %zu (an object of another layout?)", what, which, want, got);
-	return rfm_throw_errno(env, EINVAL, msg);
+	rfm_throw_errno(env, EINVAL, msg);
+}
+
+#define NO_VALUE ((size_t)-1)
+
+/* 0 when the key (and, unless NO_VALUE, the value) fit the map; else throws and returns -1. */
+static int check_sizes(napi_env env, int fd, const char *what, size_t key_len, size_t value_len)
+{
+	uint32_t ks;
+	size_t vs;
+	if (map_sizes(env, fd, what, &ks, &vs))
+		return -1;
+	if (key_len != ks) {
+		size_error(env, what, "key", ks, key_len);
+		return -1;
+	}
+	if (value_len != NO_VALUE && value_len != vs) {
+		size_error(env, what, "value", vs, value_len);
+		return -1;
+	}
+	return 0;
 }
 
 /* mapUpdate(fd, key, value[, flags]) */
@@ -69,14 +89,8 @@ static napi_value map_update(napi_env env, napi_callback_info info)
 	if (argc < 3 || rfm_arg_i32(env, argv[0], &fd) || rfm_arg_bytes(env, argv[1], &k, &kl) ||
 	    rfm_arg_bytes(env, argv[2], &v, &vl) || (argc > 3 && rfm_arg_u32(env, argv[3], &flags)))
 		return rfm_throw_type(env, "mapUpdate(fd, key, value[, flags])");
-	uint32_t ks;
-	size_t vs;
-	if (map_sizes(env, fd, "map update", &ks, &vs))
+	if (check_sizes(env, fd, "map update", kl, vl))
 		return NULL;
-	if (kl != ks)
-		return size_error(env, "map update", "key", ks, kl);
-	if (vl != vs)
-		return size_error(env, "map update", "value", vs, vl);
 	if (bpf_map_update_elem(fd, k, v, flags) < 0)
 		return rfm_throw_errno(env, errno, "map update");
 	return rfm_undefined(env);
@@ -95,14 +109,8 @@ static napi_value map_lookup(napi_env env, napi_callback_info info)
 	if (argc < 3 || rfm_arg_i32(env, argv[0], &fd) || rfm_arg_bytes(env, argv[1], &k, &kl) ||
 	    rfm_arg_u32(env, argv[2], &size) || size == 0)
 		return rfm_throw_type(env, "mapLookup(fd, key, valueSize)");
-	uint32_t ks;
-	size_t vs;
-	if (map_sizes(env, fd, "map lookup", &ks, &vs))
+	if (check_sizes(env, fd, "map lookup", kl, size))
 		return NULL;
-	if (kl != ks)
-		return size_error(env, "map lookup", "key", ks, kl);
-	if (size != vs)
-		return size_error(env, "map lookup", "value", vs, size);
 	napi_create_buffer(env, size, &buf, &out);
 	if (bpf_map_lookup_elem(fd, k, buf) < 0) {
 		if (errno == ENOENT) {
@@ -126,12 +134,8 @@ static napi_value map_delete(napi_env env, napi_callback_info info)
 	napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
 	if (argc < 2 || rfm_arg_i32(env, argv[0], &fd) || rfm_arg_bytes(env, argv[1], &k, &kl))
 		return rfm_throw_type(env, "mapDelete(fd, key)");
-	uint32_t ks;
-	size_t vs;
-	if (map_sizes(env, fd, "map delete", &ks, &vs))
+	if (check_sizes(env, fd, "map delete", kl, NO_VALUE))
 		return NULL;
-	if (kl != ks)
-		return size_error(env, "map delete", "key", ks, kl);
 	int ok = bpf_map_delete_elem(fd, k) == 0;
 	if (!ok && errno != ENOENT)
 		return rfm_throw_errno(env, errno, "map delete");
@@ -154,14 +158,8 @@ static napi_value map_lookup_batch(napi_env env, napi_callback_info info)
 	if (argc < 4 || rfm_arg_i32(env, argv[0], &fd) || rfm_arg_u32(env, argv[1], &ks) || rfm_arg_u32(env, argv[2], &vs) ||
 	    rfm_arg_u32(env, argv[3], &max) || ks == 0 || ks > 256 || vs == 0 || max == 0)
 		return rfm_throw_type(env, "mapLookupBatch(fd, keySize, valueSize, maxEntries)");
-	uint32_t mks;
-	size_t mvs;
-	if (map_sizes(env, fd, "map lookup batch", &mks, &mvs))
+	if (check_sizes(env, fd, "map lookup batch", ks, vs))
 		return NULL;
-	if (ks != mks)
-		return size_error(env, "map lookup batch", "key", mks, ks);
-	if (vs != mvs)
-		return size_error(env, "map lookup batch", "value", mvs, vs);
 	void *keys, *values;
 	napi_create_buffer(env, (size_t)ks * max, &keys, &kb);
 	napi_create_buffer(env, (size_t)vs * max, &values, &vb);
