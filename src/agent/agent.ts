@@ -264,11 +264,12 @@ export class Agent {
     } catch {
       this.errors.inc("bpf_map");
     }
+    const links = this.metering.links();
     return {
       version,
       uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
-      interfaces: this.metering.links().map(linkName),
-      manual: this.metering.links().filter((l) => l.by === "manual").map(linkName),
+      interfaces: links.map(linkName),
+      manual: links.filter((l) => l.by === "manual").map(linkName),
       attachMode: this.attachments.attachMode,
       sampling: { rate: this.sampleRate, adaptive: bpf.adaptive_sampling, base: bpf.sample_rate, max: bpf.max_sample_rate },
       flows: { active: this.table.size, max: this.table.maxFlows, ringDrops, forcedEvictions: this.table.forcedEvictions, folded: this.rollups.folded },
@@ -360,17 +361,13 @@ export class Agent {
     }
   }
 
-  /** Pinned counters of links that are gone (or no longer watched) since the last run. */
+  /** Pinned counters of the agent's own links that are gone (or no longer watched) since the last run. */
   private pruneStaleCounters(): void {
     if (!this.deps.config.agent.bpf.pin_path) return;
     try {
-      const attached = new Set(this.metering.links().map((l) => `${this.metering.tagOf(l.netns)}:${l.ifindex}`));
-      const stale = new Map<string, { ifindex: number; netns: number }>();
-      for (const c of this.datapath.readIfaceCounters()) {
-        const key = `${c.netns}:${c.ifindex}`;
-        if (!attached.has(key)) stale.set(key, c);
-      }
-      for (const c of stale.values()) this.datapath.deleteIfaceCounters(c.ifindex, c.netns);
+      const attached = new Set(this.metering.own.attachedLinks().map((l) => l.ifindex));
+      const stale = new Set(this.datapath.readIfaceCounters().filter((c) => c.netns === 0 && !attached.has(c.ifindex)).map((c) => c.ifindex));
+      for (const ifindex of stale) this.datapath.deleteIfaceCounters(ifindex);
     } catch {
       this.errors.inc("bpf_map");
     }

@@ -99,11 +99,12 @@ export class Metering {
     return tag === 0 ? "" : this.byTag.get(tag)?.name;
   }
 
-  /** Every attached link, the agent's namespace first. */
+  /** Every attached link: the agent's namespace first, then by namespace and interface name. */
   links(): MeteredLink[] {
-    const out: MeteredLink[] = this.own.attachedLinks().map((l) => ({ ...l, netns: "" }));
-    for (const ns of [...this.byName.values()].sort((a, b) => a.name.localeCompare(b.name))) {
-      for (const l of ns.watcher.attachedLinks()) out.push({ ...l, netns: ns.name });
+    const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
+    const out: MeteredLink[] = this.own.attachedLinks().sort(byName).map((l) => ({ ...l, netns: "" }));
+    for (const ns of [...this.byName.values()].sort(byName)) {
+      for (const l of ns.watcher.attachedLinks().sort(byName)) out.push({ ...l, netns: ns.name });
     }
     return out;
   }
