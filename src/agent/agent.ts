@@ -147,8 +147,7 @@ export class Agent {
     });
     this.metrics = new AgentMetrics({
       datapath: this.datapath,
-      ifname: (ifindex, netns) => this.ifname(ifindex, netns),
-      netns: (tag) => this.netnsLabel(tag),
+      iface: (ifindex, tag) => this.iface(ifindex, tag),
       table: this.table,
       rollups: this.rollups,
       errors: this.errors,

@@ -3,7 +3,7 @@
 // Writes are synchronous and batched per sink call (a sweep's worth), so a
 // record handed to the sink is on disk before the agent exits.
 import { closeSync, existsSync, fstatSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
-import type { FlowRecord } from "../flow/table.js";
+import type { FlowRecord, InterfaceNamer } from "../flow/table.js";
 import { formatAddress } from "../net/address.js";
 
 export interface FlowLogOptions {
@@ -13,8 +13,6 @@ export interface FlowLogOptions {
   /** Interface name and, when namespaces are in use, the namespace name. */
   iface: InterfaceNamer;
 }
-
-export type InterfaceNamer = (ifindex: number, netns: number) => { ifname: string; netns?: string };
 
 const REASONS: Record<number, string> = { 1: "idle", 2: "active", 3: "end", 4: "forced", 5: "lack_of_resources" };
 

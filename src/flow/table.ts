@@ -47,6 +47,9 @@ export interface FlowRecord {
 
 export type FlowSink = (records: FlowRecord[]) => void;
 
+/** Names a record's interface for people: its name and, only when namespaces are in use, its namespace's ("" for the agent's own). */
+export type InterfaceNamer = (ifindex: number, netns: number) => { ifname: string; netns?: string };
+
 /** Called once per new flow and once per removed flow (rollups, enrichment). */
 export interface FlowObserver {
   created(id: number, table: FlowTable): void;

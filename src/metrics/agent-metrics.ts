@@ -4,16 +4,15 @@
 import { collectDefaultMetrics, Registry } from "prom-client";
 import type { Datapath } from "../bpf/datapath.js";
 import { FAMILY_IPV4, FAMILY_IPV6 } from "../bpf/layout.js";
-import type { FlowTable } from "../flow/table.js";
+import type { FlowTable, InterfaceNamer } from "../flow/table.js";
 import type { Rollups } from "../flow/rollups.js";
 import type { ErrorCounters } from "./errors.js";
 import { TextWriter, renderLabels } from "./exposition.js";
 
 export interface AgentMetricSources {
   datapath: Datapath;
-  ifname(ifindex: number, netns: number): string;
-  /** The `netns` label value of a namespace tag; undefined: no such label (namespaces not in use). */
-  netns(tag: number): string | undefined;
+  /** Interface name and, only when namespaces are in use, the `netns` label value ("" for the agent's own). */
+  iface: InterfaceNamer;
   table: FlowTable;
   rollups: Rollups;
   errors: ErrorCounters;
@@ -78,9 +77,8 @@ export class AgentMetrics {
 
   /** ifname, then netns when namespaces are in use. */
   private ifaceLabels(ifindex: number, tag: number): [string, string][] {
-    const netns = this.src.netns(tag);
-    const ifname: [string, string] = ["ifname", this.src.ifname(ifindex, tag)];
-    return netns === undefined ? [ifname] : [ifname, ["netns", netns]];
+    const { ifname, netns } = this.src.iface(ifindex, tag);
+    return netns === undefined ? [["ifname", ifname]] : [["ifname", ifname], ["netns", netns]];
   }
 
   private flows(w: TextWriter): void {
