@@ -102,8 +102,8 @@ export function controlCommands(agent: Agent, configText: string, startedAt: num
       },
     ],
     ["config.show", () => configText],
-    ["meter.attach", async (args) => meterAnswer(await agent.metering.attach(...meterArgs(args)).catch(commandError))],
-    ["meter.detach", async (args) => meterAnswer(await agent.metering.detach(...meterArgs(args)).catch(commandError))],
+    ["meter.attach", async (args) => (await agent.metering.attach(...meterArgs(args)).catch(commandError)).map(meterAnswer)],
+    ["meter.detach", async (args) => (await agent.metering.detach(...meterArgs(args)).catch(commandError)).map(meterAnswer)],
     ["meter.status", () => meterStatus(agent)],
     [
       "rib.lookup",
@@ -154,11 +154,20 @@ function meterAnswer(l: MeteredLink): MeterRow {
   return { netns: l.netns, ifname: l.name, ifindex: l.ifindex, by: l.by };
 }
 
+/**
+ * (namespace, interface) of a meter request. `-i NETNS:DEV` (flowctl's form)
+ * is the same as `--netns NETNS -i DEV`: link names cannot contain ":".
+ */
 function meterArgs(args: Record<string, unknown>): [string, string] {
   const { netns = "", iface } = args;
-  if (typeof iface !== "string" || iface === "") throw new CommandError("say which interface: -i DEV");
+  if (typeof iface !== "string" || iface === "") throw new CommandError("say which interface: -i DEV, -i NETNS:DEV or -i NETNS:*");
   if (typeof netns !== "string") throw new CommandError("--netns must be a namespace name");
-  return [netns, iface];
+  const colon = iface.indexOf(":");
+  if (colon < 0) return [netns, iface];
+  const [ns, dev] = [iface.slice(0, colon), iface.slice(colon + 1)];
+  if (ns === "" || dev === "" || dev.includes(":")) throw new CommandError(`-i ${JSON.stringify(iface)}: expected DEV, NETNS:DEV or NETNS:*`);
+  if (netns !== "" && netns !== ns) throw new CommandError(`-i ${iface} names namespace ${ns} but --netns says ${netns}`);
+  return [ns, dev];
 }
 
 /** Metered links with their interface counters (every family summed). */

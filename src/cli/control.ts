@@ -153,13 +153,21 @@ export function controlCommands(): Command[] {
     .action((o: Common) => run(o, "rib.summary", {}, (r: RibSummaryAnswer) => `${ribSummaryText(r)}\n`));
 
   const meter = new Command("meter").description("attach and detach by hand, also inside named network namespaces");
-  const meterOpts = (c: Command) => withCommon(c).requiredOption("-i, --iface <dev>", "the interface").option("--netns <name>", "a named network namespace (/run/netns/NAME)");
+  const meterOpts = (c: Command) =>
+    withCommon(c)
+      .requiredOption("-i, --iface <dev>", "the interface: DEV, NETNS:DEV, or * / NETNS:* for every one")
+      .option("--netns <name>", "a named network namespace (a file in agent.netns_dir, /run/netns by default)");
   meterOpts(meter.command("attach").description("meter an interface from now on (until detached, deleted or the agent stops)"))
-    .addHelpText("after", "\nExamples:\n  rfm meter attach -i eth1\n  rfm meter attach --netns blue -i veth0")
-    .action((o: Common & { iface: string; netns?: string }) => run(o, "meter.attach", { iface: o.iface, netns: o.netns ?? "" }, (r: MeterRow) => `attached ${meterName(r)}${r.by === "config" ? " (already, by a config pattern)" : ""}\n`));
+    .addHelpText("after", "\nExamples:\n  rfm meter attach -i eth1\n  rfm meter attach --netns blue -i veth0\n  rfm meter attach -i blue:*")
+    .action((o: Common & { iface: string; netns?: string }) =>
+      run(o, "meter.attach", { iface: o.iface, netns: o.netns ?? "" }, (rows: MeterRow[]) =>
+        rows.map((r) => `attached ${meterName(r)}${r.by === "config" ? " (already, by a config pattern)" : ""}\n`).join("") || "no Ethernet interface to attach\n",
+      ));
   meterOpts(meter.command("detach").description("stop metering an interface attached by hand"))
-    .addHelpText("after", "\nExamples:\n  rfm meter detach --netns blue -i veth0")
-    .action((o: Common & { iface: string; netns?: string }) => run(o, "meter.detach", { iface: o.iface, netns: o.netns ?? "" }, (r: MeterRow) => `detached ${meterName(r)}\n`));
+    .addHelpText("after", "\nExamples:\n  rfm meter detach --netns blue -i veth0\n  rfm meter detach -i blue:*")
+    .action((o: Common & { iface: string; netns?: string }) =>
+      run(o, "meter.detach", { iface: o.iface, netns: o.netns ?? "" }, (rows: MeterRow[]) => rows.map((r) => `detached ${meterName(r)}\n`).join("")),
+    );
   withCommon(meter.command("status").description("every metered interface: namespace, how it was attached, counters"))
     .addHelpText("after", "\nExamples:\n  rfm meter status")
     .action((o: Common) => run(o, "meter.status", {}, meterTable));

@@ -134,6 +134,22 @@ export class InterfaceWatcher {
     return { ifindex, name, by: "manual" };
   }
 
+  /**
+   * `*`: attaches by hand every Ethernet link there now but loopback (links
+   * that appear later are not); one already attached is reported as it is.
+   */
+  attachManualAll(): AttachedLink[] {
+    const names = [...this.links.values()].filter((s) => s.linkType === ARPHRD_ETHER).map((s) => s.name);
+    return names.map((name) => this.attachManual(name));
+  }
+
+  /** `*`: detaches every link attached by hand; throws when there is none. */
+  detachManualAll(): AttachedLink[] {
+    const names = [...this.links.values()].filter((s) => s.manual && !this.matches(s.name)).map((s) => s.name);
+    if (names.length === 0) throw new Error(`nothing is attached by hand${this.where()}`);
+    return names.map((name) => this.detachManual(name));
+  }
+
   private byName(name: string): [number, LinkState] | undefined {
     for (const e of this.links) if (e[1].name === name) return e;
     return undefined;

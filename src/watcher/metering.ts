@@ -11,7 +11,7 @@ import { MAX_NETNS_TAG } from "../bpf/layout.js";
 import type { InterfacePattern } from "../config/interface-patterns.js";
 import type { ErrorCounters } from "../metrics/errors.js";
 import { log } from "../log/logger.js";
-import { InterfaceWatcher, type AttachedBy, type AttachedLink } from "./interface-watcher.js";
+import { InterfaceWatcher, type AttachedLink } from "./interface-watcher.js";
 import { NamespaceDirectory, namespaceId, ownNamespaceId, validNamespaceName, type NamedNamespace } from "./namespace-directory.js";
 import { join } from "node:path";
 
@@ -114,26 +114,28 @@ export class Metering {
     return netns === "" ? 0 : this.byName.get(netns)?.tag;
   }
 
-  /** `rfm meter attach [--netns NS] -i DEV`. */
-  async attach(netns: string, ifname: string): Promise<MeteredLink & { by: AttachedBy }> {
+  /** `rfm meter attach [--netns NS] -i DEV`; DEV `*` is every Ethernet link of the namespace but loopback. */
+  async attach(netns: string, ifname: string): Promise<MeteredLink[]> {
     const ns = await this.resolve(netns, true);
-    if (!ns) return { ...this.own.attachManual(ifname), netns: "" };
-    this.usedByHand = true;
+    const w = ns?.watcher ?? this.own;
+    if (ns) this.usedByHand = true;
     try {
-      return { ...ns.watcher.attachManual(ifname), netns: ns.name };
+      const links = ifname === "*" ? w.attachManualAll() : [w.attachManual(ifname)];
+      return links.map((l) => ({ ...l, netns: ns?.name ?? "" }));
     } finally {
-      this.closeIfUnused(ns);
+      if (ns) this.closeIfUnused(ns);
     }
   }
 
-  /** `rfm meter detach [--netns NS] -i DEV`. */
-  async detach(netns: string, ifname: string): Promise<MeteredLink> {
+  /** `rfm meter detach [--netns NS] -i DEV`; DEV `*` is every link attached by hand there. */
+  async detach(netns: string, ifname: string): Promise<MeteredLink[]> {
     const ns = await this.resolve(netns, false);
-    if (!ns) return { ...this.own.detachManual(ifname), netns: "" };
+    const w = ns?.watcher ?? this.own;
     try {
-      return { ...ns.watcher.detachManual(ifname), netns: ns.name };
+      const links = ifname === "*" ? w.detachManualAll() : [w.detachManual(ifname)];
+      return links.map((l) => ({ ...l, netns: ns?.name ?? "" }));
     } finally {
-      this.closeIfUnused(ns);
+      if (ns) this.closeIfUnused(ns);
     }
   }
 

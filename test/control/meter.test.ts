@@ -109,6 +109,16 @@ describe("rfm meter", () => {
     agent.drain();
     assert.ok(agent.datapath.readIfaceCounters().every((c) => c.netns === 0), "nothing counted after detach");
     assert.equal((await runCli(["meter", "detach", "-i", spare.a.name, ...S])).stdout, `detached ${spare.a.name}\n`);
+
+    // flowctl's forms: -i NETNS:DEV, and NETNS:* for every Ethernet link there (not lo).
+    const all = await runCli(["meter", "attach", "-i", `${blue}:*`, ...S]);
+    assert.equal(all.stdout, `attached eth0 in network namespace ${blue}\n`);
+    assert.deepEqual(agent.metering.links().map((l) => `${l.netns}/${l.name}`), [`/${host.a.name}`, `${blue}/eth0`]);
+    const clash = await runCli(["meter", "attach", "--netns", peer, "-i", `${blue}:eth0`, ...S]);
+    assert.equal(clash.code, 1);
+    assert.match(clash.stderr, new RegExp(`^rfm: -i ${blue}:eth0 names namespace ${blue} but --netns says ${peer}`));
+    assert.equal((await runCli(["meter", "detach", "-i", `${blue}:*`, ...S])).stdout, `detached eth0 in network namespace ${blue}\n`);
+    assert.equal(agent.metering.tagOf(blue), undefined);
   });
 
   test("a namespace deleted while attached by hand is let go and really destroyed", async (t) => {
