@@ -26,9 +26,14 @@
 
 /* ---------- errors ---------- */
 
-static char g_log[1 << 16]; /* libbpf log of the current load (verifier output) */
-static size_t g_log_len;
-static int g_capture;
+/*
+ * libbpf log of the load running on this thread (verifier output). libbpf's
+ * print callback is process-wide; thread-local buffers keep a load on the
+ * libuv pool (objectOpenAsync) and one on the main thread apart.
+ */
+static __thread char g_log[1 << 16];
+static __thread size_t g_log_len;
+static __thread int g_capture;
 
 static int print_fn(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -59,7 +64,8 @@ static const char *log_tail(int max_lines)
 	return g_log + i;
 }
 
-napi_value rfm_throw_errno(napi_env env, int err, const char *what)
+/* An Error with errno, code and (when given) the verifier log's tail. */
+static napi_value errno_error(napi_env env, int err, const char *what, const char *log)
 {
 	char msg[512];
 	const char *name = rfm_errno_name(err);
@@ -71,13 +77,17 @@ napi_value rfm_throw_errno(napi_env env, int err, const char *what)
 	napi_create_int32(env, err, &no);
 	napi_set_named_property(env, error, "errno", no);
 	napi_set_named_property(env, error, "code", code);
-	const char *tail = log_tail(40);
-	if (g_capture && tail) {
-		napi_value log;
-		napi_create_string_utf8(env, tail, NAPI_AUTO_LENGTH, &log);
-		napi_set_named_property(env, error, "verifierLog", log);
+	if (log) {
+		napi_value v;
+		napi_create_string_utf8(env, log, NAPI_AUTO_LENGTH, &v);
+		napi_set_named_property(env, error, "verifierLog", v);
 	}
-	napi_throw(env, error);
+	return error;
+}
+
+napi_value rfm_throw_errno(napi_env env, int err, const char *what)
+{
+	napi_throw(env, errno_error(env, err, what, g_capture ? log_tail(40) : NULL));
 	return NULL;
 }
 
@@ -95,7 +105,7 @@ const char *rfm_errno_name(int err)
 	E(EACCES) E(EFAULT) E(EBUSY) E(EEXIST) E(ENODEV) E(ENOTDIR) E(EINVAL) E(ENFILE)
 	E(EMFILE) E(ENOSPC) E(ERANGE) E(ENOSYS) E(ENOTSUP) E(ENOTCONN) E(EPIPE)
 	E(ENETDOWN) E(ENETUNREACH) E(EHOSTUNREACH) E(EADDRNOTAVAIL) E(ECONNREFUSED)
-	E(EADDRINUSE) E(ENXIO) E(ENOTSOCK) E(EMSGSIZE) E(ELOOP) E(ENAMETOOLONG)
+	E(EADDRINUSE) E(ENXIO) E(ENOTSOCK) E(EMSGSIZE) E(ELOOP) E(ENAMETOOLONG) E(ECANCELED)
 #undef E
 	default:
 		return "EUNKNOWN";
@@ -284,81 +294,106 @@ static int for_each_name_u32(napi_env env, struct bpf_object *obj, napi_value op
 }
 
 /*
- * objectOpen(path, { maxEntries?: {name: n}, pinPath?: string, pinMaps?: string[],
- *                    reuseMaps?: {name: fd}, globals?: {name: u32} })
+ * Opens the ELF object and applies the options, without loading it:
+ * { maxEntries?: {name: n}, pinPath?: string, pinMaps?: string[],
+ *   reuseMaps?: {name: fd}, globals?: {name: u32} }. NULL after throwing.
  */
-static napi_value object_open(napi_env env, napi_callback_info info)
+static struct bpf_object *prepare_object(napi_env env, napi_value *argv, size_t argc, char *path, size_t path_size)
 {
-	size_t argc = 2;
-	napi_value argv[2];
-	char path[4096], pin_dir[4096] = "";
-	napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-	if (argc < 1 || rfm_arg_string(env, argv[0], path, sizeof(path)))
-		return rfm_throw_type(env, "objectOpen: path must be a string");
-
-	g_log_len = 0;
-	g_log[0] = 0;
-	g_capture = 1;
+	char pin_dir[4096] = "";
+	if (argc < 1 || rfm_arg_string(env, argv[0], path, path_size)) {
+		rfm_throw_type(env, "objectOpen: path must be a string");
+		return NULL;
+	}
 	struct bpf_object *obj = bpf_object__open_file(path, NULL);
 	if (!obj) {
 		int err = errno;
 		char what[4200];
 		snprintf(what, sizeof(what), "open BPF object %s", path);
 		rfm_throw_errno(env, err, what);
-		g_capture = 0;
 		return NULL;
 	}
 
 	napi_valuetype t = napi_undefined;
 	if (argc >= 2)
 		napi_typeof(env, argv[1], &t);
-	if (t == napi_object) {
-		napi_value pp, pm;
-		bool has;
-		if (for_each_name_u32(env, obj, argv[1], "maxEntries", set_max_entries) ||
-		    for_each_name_u32(env, obj, argv[1], "reuseMaps", reuse_map) ||
-		    for_each_name_u32(env, obj, argv[1], "globals", set_global)) {
+	if (t != napi_object)
+		return obj;
+	napi_value pp, pm;
+	bool has;
+	if (for_each_name_u32(env, obj, argv[1], "maxEntries", set_max_entries) ||
+	    for_each_name_u32(env, obj, argv[1], "reuseMaps", reuse_map) ||
+	    for_each_name_u32(env, obj, argv[1], "globals", set_global)) {
+		bpf_object__close(obj);
+		return NULL;
+	}
+	napi_has_named_property(env, argv[1], "pinPath", &has);
+	if (has) {
+		napi_get_named_property(env, argv[1], "pinPath", &pp);
+		napi_typeof(env, pp, &t);
+		if (t == napi_string && rfm_arg_string(env, pp, pin_dir, sizeof(pin_dir) - 256)) {
 			bpf_object__close(obj);
-			g_capture = 0;
+			rfm_throw_type(env, "objectOpen: pinPath too long");
 			return NULL;
 		}
-		napi_has_named_property(env, argv[1], "pinPath", &has);
-		if (has) {
-			napi_get_named_property(env, argv[1], "pinPath", &pp);
-			napi_typeof(env, pp, &t);
-			if (t == napi_string && rfm_arg_string(env, pp, pin_dir, sizeof(pin_dir) - 256)) {
+	}
+	napi_has_named_property(env, argv[1], "pinMaps", &has);
+	if (has && pin_dir[0]) {
+		napi_get_named_property(env, argv[1], "pinMaps", &pm);
+		uint32_t n = 0;
+		napi_get_array_length(env, pm, &n);
+		for (uint32_t i = 0; i < n; i++) {
+			napi_value k;
+			char name[128], full[4400];
+			napi_get_element(env, pm, i, &k);
+			if (rfm_arg_string(env, k, name, sizeof(name)))
+				continue;
+			struct bpf_map *m = bpf_object__find_map_by_name(obj, name);
+			if (!m)
+				continue;
+			snprintf(full, sizeof(full), "%s/%s", pin_dir, name);
+			/* libbpf reuses a compatible pinned map or pins a new one. */
+			int err = bpf_map__set_pin_path(m, full);
+			if (err) {
 				bpf_object__close(obj);
-				g_capture = 0;
-				return rfm_throw_type(env, "objectOpen: pinPath too long");
-			}
-		}
-		napi_has_named_property(env, argv[1], "pinMaps", &has);
-		if (has && pin_dir[0]) {
-			napi_get_named_property(env, argv[1], "pinMaps", &pm);
-			uint32_t n = 0;
-			napi_get_array_length(env, pm, &n);
-			for (uint32_t i = 0; i < n; i++) {
-				napi_value k;
-				char name[128], full[4400];
-				napi_get_element(env, pm, i, &k);
-				if (rfm_arg_string(env, k, name, sizeof(name)))
-					continue;
-				struct bpf_map *m = bpf_object__find_map_by_name(obj, name);
-				if (!m)
-					continue;
-				snprintf(full, sizeof(full), "%s/%s", pin_dir, name);
-				/* libbpf reuses a compatible pinned map or pins a new one. */
-				int err = bpf_map__set_pin_path(m, full);
-				if (err) {
-					bpf_object__close(obj);
-					rfm_throw_errno(env, -err, "set pin path");
-					g_capture = 0;
-					return NULL;
-				}
+				rfm_throw_errno(env, -err, "set pin path");
+				return NULL;
 			}
 		}
 	}
+	return obj;
+}
 
+/* The JS handle of a loaded object; NULL after throwing. */
+static napi_value wrap_object(napi_env env, struct bpf_object *obj)
+{
+	struct rfm_object *o = calloc(1, sizeof(*o));
+	if (!o) {
+		bpf_object__close(obj);
+		return rfm_throw_errno(env, ENOMEM, "objectOpen");
+	}
+	o->obj = obj;
+	napi_value ext;
+	napi_create_external(env, o, object_finalize, NULL, &ext);
+	return ext;
+}
+
+/* objectOpen(path, opts): opens and loads (the verifier runs here, on this thread). */
+static napi_value object_open(napi_env env, napi_callback_info info)
+{
+	size_t argc = 2;
+	napi_value argv[2];
+	char path[4096];
+	napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+
+	g_log_len = 0;
+	g_log[0] = 0;
+	g_capture = 1;
+	struct bpf_object *obj = prepare_object(env, argv, argc, path, sizeof(path));
+	if (!obj) {
+		g_capture = 0;
+		return NULL;
+	}
 	int err = bpf_object__load(obj);
 	if (err) {
 		char what[4200];
@@ -369,16 +404,84 @@ static napi_value object_open(napi_env env, napi_callback_info info)
 		return NULL;
 	}
 	g_capture = 0;
+	return wrap_object(env, obj);
+}
 
-	struct rfm_object *o = calloc(1, sizeof(*o));
-	if (!o) {
-		bpf_object__close(obj);
-		return rfm_throw_errno(env, ENOMEM, "objectOpen");
+/* One objectOpenAsync call: the object is loaded on the libuv pool. */
+struct open_work {
+	napi_async_work work;
+	napi_deferred deferred;
+	struct bpf_object *obj;
+	char path[4096];
+	int err;
+	char *log; /* the verifier log's tail when the load failed */
+};
+
+static void open_execute(napi_env env, void *data)
+{
+	(void)env;
+	struct open_work *w = data;
+	g_log_len = 0;
+	g_log[0] = 0;
+	g_capture = 1;
+	w->err = bpf_object__load(w->obj);
+	if (w->err) {
+		const char *tail = log_tail(40);
+		w->log = tail ? strdup(tail) : NULL;
 	}
-	o->obj = obj;
-	napi_value ext;
-	napi_create_external(env, o, object_finalize, NULL, &ext);
-	return ext;
+	g_capture = 0;
+}
+
+static void open_complete(napi_env env, napi_status status, void *data)
+{
+	struct open_work *w = data;
+	if (status == napi_ok && !w->err) {
+		napi_value ext = wrap_object(env, w->obj);
+		if (ext) {
+			napi_resolve_deferred(env, w->deferred, ext);
+		} else {
+			napi_value exc;
+			napi_get_and_clear_last_exception(env, &exc);
+			napi_reject_deferred(env, w->deferred, exc);
+		}
+	} else {
+		char what[4200];
+		snprintf(what, sizeof(what), "load BPF object %s", w->path);
+		bpf_object__close(w->obj);
+		int err = status == napi_ok ? -w->err : ECANCELED;
+		napi_reject_deferred(env, w->deferred, errno_error(env, err, what, w->log));
+	}
+	napi_delete_async_work(env, w->work);
+	free(w->log);
+	free(w);
+}
+
+/*
+ * objectOpenAsync(path, opts) -> Promise: the same as objectOpen, with the
+ * load (the verifier, tens of ms) on the libuv pool so the loop keeps going.
+ * Bad options throw at once.
+ */
+static napi_value object_open_async(napi_env env, napi_callback_info info)
+{
+	size_t argc = 2;
+	napi_value argv[2], promise, name;
+	napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
+	struct open_work *w = calloc(1, sizeof(*w));
+	if (!w)
+		return rfm_throw_errno(env, ENOMEM, "objectOpenAsync");
+	g_log_len = 0;
+	g_capture = 1;
+	w->obj = prepare_object(env, argv, argc, w->path, sizeof(w->path));
+	g_capture = 0;
+	if (!w->obj) {
+		free(w);
+		return NULL;
+	}
+	napi_create_promise(env, &w->deferred, &promise);
+	napi_create_string_utf8(env, "rfm:objectOpen", NAPI_AUTO_LENGTH, &name);
+	napi_create_async_work(env, NULL, name, open_execute, open_complete, w, &w->work);
+	napi_queue_async_work(env, w->work);
+	return promise;
 }
 
 static napi_value object_close(napi_env env, napi_callback_info info)
@@ -528,6 +631,7 @@ static napi_value init(napi_env env, napi_value exports)
 	EXPORT("libbpfVersion", libbpf_ver);
 	EXPORT("possibleCpus", possible_cpus);
 	EXPORT("objectOpen", object_open);
+	EXPORT("objectOpenAsync", object_open_async);
 	EXPORT("objectClose", object_close);
 	EXPORT("programNames", program_names);
 	EXPORT("programFd", program_fd);

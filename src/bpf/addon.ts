@@ -24,6 +24,8 @@ export interface NativeAddon {
   libbpfVersion(): string;
   /** Opens and loads a BPF ELF object into the kernel. Throws a BpfError-shaped error. */
   objectOpen(path: string, opts: OpenOptions): ObjectHandle;
+  /** objectOpen with the load (the verifier) on the libuv pool; bad options throw at once. */
+  objectOpenAsync(path: string, opts: OpenOptions): Promise<ObjectHandle>;
   objectClose(h: ObjectHandle): void;
   programFd(h: ObjectHandle, name: string): number;
   mapFd(h: ObjectHandle, name: string): number;

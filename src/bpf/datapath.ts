@@ -118,11 +118,13 @@ export class Datapath implements Programs {
   /**
    * Loads another instance of the programs for a network namespace, tagged
    * `tag` (1..255) and sharing every map with this one: counters, events and
-   * the runtime config stay in one place, told apart by the tag.
+   * the runtime config stay in one place, told apart by the tag. The load
+   * runs on the libuv pool.
    */
-  openNamespacePrograms(tag: number): NamespacePrograms {
+  async openNamespacePrograms(tag: number): Promise<NamespacePrograms> {
     if (!Number.isInteger(tag) || tag < 1 || tag > MAX_NETNS_TAG) throw new RangeError(`namespace tag must be 1..${MAX_NETNS_TAG}, got ${tag}`);
-    const h = this.addon.objectOpen(this.objectPath, {
+    // The verifier takes tens of ms: off the event loop, so the ring keeps being drained meanwhile.
+    const h = await this.addon.objectOpenAsync(this.objectPath, {
       reuseMaps: {
         [MAP_CONFIG]: this.configFd,
         [MAP_IFACE_STATS]: this.ifaceStatsFd,

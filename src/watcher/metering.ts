@@ -53,6 +53,8 @@ export class Metering {
   private readonly directory: NamespaceDirectory;
   private readonly nsPatterns: InterfacePattern[];
   private nextTag = 1;
+  /** Tags of program instances still loading (not yet in byTag). */
+  private readonly loadingTags = new Set<number>();
   private directoryStarted = false;
   private usedByHand = false;
   private stopped = false;
@@ -192,10 +194,6 @@ export class Metering {
   }
 
   private async doOpen(nn: NamedNamespace): Promise<Namespace> {
-    // Loading a program instance blocks the loop for ~45 ms (the verifier): one per
-    // turn, so the ring is drained between them when many namespaces appear at once.
-    await new Promise((r) => setImmediate(r));
-    if (this.stopped) throw new Error("the agent is stopping");
     const tag = this.allocateTag();
     if (tag === undefined) {
       this.opts.errors.inc("attach");
@@ -204,12 +202,19 @@ export class Metering {
       throw err;
     }
     let programs: NamespacePrograms;
+    this.loadingTags.add(tag);
     try {
-      programs = this.opts.datapath.openNamespacePrograms(tag);
+      programs = await this.opts.datapath.openNamespacePrograms(tag);
     } catch (e) {
       this.opts.errors.inc("attach");
       log.warn("loading the programs for a network namespace failed", { netns: nn.name, error: (e as Error).message });
       throw e;
+    } finally {
+      this.loadingTags.delete(tag);
+    }
+    if (this.stopped) {
+      programs.close();
+      throw new Error("the agent is stopping");
     }
     const patterns = this.patternsFor(nn.name);
     const ns: Namespace = { name: nn.name, id: nn.id, tag, programs, watcher: this.watcher(nn.path, programs, patterns, tag), hasPatterns: patterns.length > 0 };
@@ -263,7 +268,7 @@ export class Metering {
   private allocateTag(): number | undefined {
     for (let i = 0; i < MAX_NETNS_TAG; i++) {
       const tag = ((this.nextTag - 1 + i) % MAX_NETNS_TAG) + 1;
-      if (!this.byTag.has(tag)) {
+      if (!this.byTag.has(tag) && !this.loadingTags.has(tag)) {
         this.nextTag = (tag % MAX_NETNS_TAG) + 1;
         return tag;
       }

@@ -87,7 +87,7 @@ describe("BPF datapath object", () => {
 });
 
 describe("program instances for other network namespaces", () => {
-  test("share every map, count under their tag (never in the ifindex slots) and tag their events", (t) => {
+  test("share every map, count under their tag (never in the ifindex slots) and tag their events", async (t) => {
     if (!requirePrivileges(t)) return;
     const dp = Datapath.open({ ringBufSize: 1 << 16, ifaceStatsSize: 64, sampleRate: 1, wakeupBatch: 1 });
     const addon = loadAddon();
@@ -95,8 +95,8 @@ describe("program instances for other network namespaces", () => {
     const ring = addon.ringOpen(dp.eventsFd, EVENT_SIZE, 64, (batch, count) => {
       for (let i = 0; i < count; i++) events.push(batch.readUInt16LE(i * EVENT_SIZE + EV.flags));
     });
-    const blue = dp.openNamespacePrograms(7);
-    const red = dp.openNamespacePrograms(255);
+    const blue = await dp.openNamespacePrograms(7);
+    const red = await dp.openNamespacePrograms(255);
     try {
       const udp = ipv4Udp("10.77.0.1", "10.77.0.2", 40000, 9, 100);
       // The same ifindex in three namespaces: three sets of counters.
@@ -124,12 +124,12 @@ describe("program instances for other network namespaces", () => {
     }
   });
 
-  test("a tag outside 1..255 is refused", (t) => {
+  test("a tag outside 1..255 is refused", async (t) => {
     if (!requirePrivileges(t)) return;
     const dp = Datapath.open({ ringBufSize: 1 << 16, ifaceStatsSize: 64, sampleRate: 1, wakeupBatch: 1 });
     try {
-      assert.throws(() => dp.openNamespacePrograms(0), /1\.\.255/);
-      assert.throws(() => dp.openNamespacePrograms(256), /1\.\.255/);
+      await assert.rejects(dp.openNamespacePrograms(0), /1\.\.255/);
+      await assert.rejects(dp.openNamespacePrograms(256), /1\.\.255/);
     } finally {
       dp.close();
     }
