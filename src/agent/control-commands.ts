@@ -144,6 +144,8 @@ export interface MeterRow {
   by: "config" | "manual";
 }
 export interface MeterStatusRow extends MeterRow {
+  /** What IPFIX's observationPointId carries for this interface: namespace tag * 2^32 + ifindex. */
+  observationPointId: number;
   rxPackets: number;
   rxBytes: number;
   txPackets: number;
@@ -185,10 +187,14 @@ function meterStatus(agent: Agent): MeterStatusRow[] {
     }
     counters.set(key, sum);
   }
-  return agent.metering.links().map((l) => ({
-    ...meterAnswer(l),
-    ...(counters.get(`${agent.metering.tagOf(l.netns)}:${l.ifindex}`) ?? { rxPackets: 0, rxBytes: 0, txPackets: 0, txBytes: 0 }),
-  }));
+  return agent.metering.links().map((l) => {
+    const tag = agent.metering.tagOf(l.netns) ?? 0;
+    return {
+      ...meterAnswer(l),
+      observationPointId: tag * 0x1_0000_0000 + l.ifindex,
+      ...(counters.get(`${tag}:${l.ifindex}`) ?? { rxPackets: 0, rxBytes: 0, txPackets: 0, txBytes: 0 }),
+    };
+  });
 }
 
 /** A failure the operator caused (unknown interface or namespace) is a plain answer; a kernel refusal is also logged. */

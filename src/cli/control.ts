@@ -56,8 +56,11 @@ function meterName(r: MeterRow): string {
 
 function meterTable(rows: MeterStatusRow[]): string {
   return renderTable(
-    ["NETNS", "IFACE", "IFINDEX", "ATTACHED BY", "RX PACKETS", "RX BYTES", "TX PACKETS", "TX BYTES"],
-    rows.map((r) => [r.netns || "-", r.ifname, String(r.ifindex), r.by === "manual" ? "hand" : "config", String(r.rxPackets), String(r.rxBytes), String(r.txPackets), String(r.txBytes)]),
+    ["NETNS", "IFACE", "IFINDEX", "OBS POINT", "ATTACHED BY", "RX PACKETS", "RX BYTES", "TX PACKETS", "TX BYTES"],
+    rows.map((r) => [
+      r.netns || "-", r.ifname, String(r.ifindex), String(r.observationPointId), r.by === "manual" ? "hand" : "config",
+      String(r.rxPackets), String(r.rxBytes), String(r.txPackets), String(r.txBytes),
+    ]),
   );
 }
 

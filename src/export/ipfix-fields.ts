@@ -13,6 +13,7 @@ export const FILLABLE_ELEMENTS = [
   "ipVersion",
   "ingressInterface",
   "egressInterface",
+  "observationPointId",
   "flowDirection",
   "flowStartSeconds",
   "flowEndSeconds",

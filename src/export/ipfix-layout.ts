@@ -27,6 +27,8 @@ const FILLERS: Record<FillableElement, Filler> = {
   ipVersion: (r) => r.family,
   ingressInterface: (r) => (r.direction === 0 ? r.ifindex : 0),
   egressInterface: (r) => (r.direction === 0 ? 0 : r.ifindex),
+  // The interface, unique across network namespaces: namespace tag * 2^32 + ifindex (the ifindex alone in the agent's own).
+  observationPointId: (r) => r.netns * 0x1_0000_0000 + r.ifindex,
   flowDirection: (r) => r.direction,
   flowStartSeconds: (r) => Math.floor(r.startMs / 1000),
   flowEndSeconds: (r) => Math.floor(r.endMs / 1000),

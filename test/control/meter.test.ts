@@ -59,10 +59,11 @@ describe("rfm meter", () => {
     const meter = await runCli(["meter", "status", ...S]);
     assert.equal(meter.code, 0, meter.stderr);
     const rows = meter.stdout.trim().split("\n");
-    assert.match(rows[0] ?? "", /^NETNS +IFACE +IFINDEX +ATTACHED BY +RX PACKETS +RX BYTES +TX PACKETS +TX BYTES$/);
-    assert.match(rows[1] ?? "", new RegExp(`^- +${host.a.name} +${host.a.ifindex} +config +0 +0 +0 +0$`));
+    assert.match(rows[0] ?? "", /^NETNS +IFACE +IFINDEX +OBS POINT +ATTACHED BY +RX PACKETS +RX BYTES +TX PACKETS +TX BYTES$/);
+    assert.match(rows[1] ?? "", new RegExp(`^- +${host.a.name} +${host.a.ifindex} +${host.a.ifindex} +config +0 +0 +0 +0$`));
     // 120 datagrams of 100 payload bytes: 142 wire bytes each (Ethernet 14 + IPv4 20 + UDP 8).
-    assert.match(rows[2] ?? "", new RegExp(`^${blue} +eth0 +${inBlue.a.ifindex} +hand +120 +${120 * 142} +\\d+ +\\d+$`));
+    const point = agent.metering.tagOf(blue)! * 2 ** 32 + inBlue.a.ifindex;
+    assert.match(rows[2] ?? "", new RegExp(`^${blue} +eth0 +${inBlue.a.ifindex} +${point} +hand +120 +${120 * 142} +\\d+ +\\d+$`));
     const metrics = await (await fetch(`http://[::1]:${port}/metrics`)).text();
     assert.match(metrics, new RegExp(`^rfm_interface_rx_packets_total\\{ifname="eth0",netns="${blue}",family="ipv4"\\} 120$`, "m"));
 

@@ -111,6 +111,18 @@ describe("IPFIX exporter", () => {
     assert.ok((e.links[0].stats.sendErrors.get("ECONNREFUSED") ?? 0) > 0);
   });
 
+  test("observationPointId tells equal ifindexes of different namespaces apart", async (t) => {
+    const c = await Collector.start();
+    t.after(() => c.close());
+    const { e } = exporter(c.port, { fields: ["sourceIPv4Address", "ingressInterface", "observationPointId"] });
+    t.after(() => e.close());
+    e.start();
+    await until(() => e.links[0].connected);
+    e.sink([rec({ ifindex: 2 }), rec({ ifindex: 2, netns: 3, sport: 2 })]);
+    await until(() => c.dataRecords(256).length === 2);
+    assert.deepEqual(c.dataRecords(256).map((r) => [r[1], r[2]]), [[2, 2n], [2, 3n * 2n ** 32n + 2n]]);
+  });
+
   test("a full queue drops the newest records and counts them", async (t) => {
     const c = await Collector.start();
     t.after(() => c.close());
