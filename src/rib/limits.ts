@@ -37,6 +37,8 @@ export interface RibCounters {
   viewsExpired: number;
   /** Views of ended sessions withdrawn because a newer session finished re-announcing them (End-of-RIB). */
   viewsReplaced: number;
+  /** Views of ended sessions withdrawn to make room at maxViews for a view of an open session. */
+  viewsEvicted: number;
 }
 
 export function zeroCounters(): RibCounters {
@@ -50,5 +52,6 @@ export function zeroCounters(): RibCounters {
     sessionErrors: 0,
     viewsExpired: 0,
     viewsReplaced: 0,
+    viewsEvicted: 0,
   };
 }

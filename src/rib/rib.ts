@@ -12,7 +12,9 @@
 //   - whatever is left of a stale view goes once a newer session of the
 //     speaker has stayed open for staleViewMs (5 min) without interruption
 //     (`tick`), re-announced or not;
-//   - peerDown removes the peer's views of the session and their stale copies.
+//   - peerDown removes the peer's views of the session and their stale copies;
+//   - at maxViews, the stale view of the session that ended first makes room
+//     for a view of an open session.
 import { formatAddress } from "../net/address.js";
 import { fromHostOrder, isMappedWords, wordAt } from "./address-words.js";
 import { AttributeStore } from "./attribute-store.js";
@@ -301,13 +303,30 @@ export class Rib {
   }
 
   private createView(key: ViewKey, s: Session): View | undefined {
-    const v = this.viewTable.create(key, s);
+    let v = this.viewTable.create(key, s);
+    if (!v && this.evictOldestStaleView()) v = this.viewTable.create(key, s);
     if (!v) {
       this.counters.viewsRejected++;
       return undefined;
     }
     s.views.add(v);
     return v;
+  }
+
+  /**
+   * At maxViews, live routes beat stale ones: a view of the session that ended
+   * first makes room (a speaker reconnecting in a loop would otherwise fill
+   * the table with stale copies and lock its own new routes out).
+   */
+  private evictOldestStaleView(): boolean {
+    let oldest: View | undefined;
+    for (const v of this.viewTable.ordered()) {
+      if (!v.session.open && (!oldest || v.session.endedAt < oldest.session.endedAt)) oldest = v;
+    }
+    if (!oldest) return false;
+    this.dropViews([oldest]);
+    this.counters.viewsEvicted++;
+    return true;
   }
 
   /** Stale views of older sessions of s's speaker with the key's peer and policy. */

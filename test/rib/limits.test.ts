@@ -5,7 +5,7 @@ import { test, describe } from "node:test";
 import * as assert from "node:assert/strict";
 import { parseAddress } from "../../src/net/address.js";
 import { Rib } from "../../src/rib/rib.js";
-import { originAt, prefix, rib, route, view } from "./fixtures.js";
+import { clock, originAt, prefix, rib, route, view } from "./fixtures.js";
 
 const V = view(1, "192.0.2.1");
 const range = (n: number, from = 1) => Array.from({ length: n }, (_, i) => from + i);
@@ -44,6 +44,24 @@ describe("RIB limits and counters", () => {
     r.peerDown(1, { peerAddress: parseAddress("192.0.2.1") });
     assert.equal(r.announce(view(1, "192.0.2.2"), prefix("10.2.0.0/16"), route(2)), true, "slots come back with peer down");
     assert.equal(r.summary().views, 1);
+  });
+
+  test("at maxViews a view of an open session evicts the stale view of the session that ended first", () => {
+    const c = clock();
+    const r = new Rib({ maxViews: 2, now: c.now });
+    // A speaker whose BMP session keeps dropping before its routes can be replaced.
+    for (const [session, origin] of [[1, 1], [2, 2]] as const) {
+      r.sessionOpened(session, "r1");
+      r.announce(view(session, "192.0.2.1"), prefix(`10.${origin}.0.0/16`), route(origin));
+      c.advance(1000);
+      r.sessionEnded(session);
+    }
+    r.sessionOpened(3, "r1");
+    assert.equal(r.announce(view(3, "192.0.2.9"), prefix("10.3.0.0/16"), route(3)), true, "the live view gets a slot");
+    assert.deepEqual([r.counters.viewsRejected, r.counters.viewsEvicted], [0, 1]);
+    assert.equal(originAt(r, "10.1.0.1"), null, "the oldest stale copy made room");
+    assert.equal(originAt(r, "10.2.0.1"), 2, "the newer stale copy still serves");
+    assert.equal(originAt(r, "10.3.0.1"), 3);
   });
 
   test("AS paths, communities and large communities keep 32 entries; the cut is flagged and counted", () => {
