@@ -66,7 +66,7 @@ function meterTable(rows: MeterStatusRow[]): string {
 
 function ribSummaryText(r: RibSummaryAnswer): string {
   const listen = !r.listen ? "(not listening)" : r.listen.host.includes(":") ? `[${r.listen.host}]:${r.listen.port}` : `${r.listen.host}:${r.listen.port}`;
-  return `${listen}, ${r.prefixes.ipv4} ipv4 and ${r.prefixes.ipv6} ipv6 prefixes, ${r.routes} routes in ${r.views} views`;
+  return `${listen}: ${r.prefixes.ipv4} ipv4 and ${r.prefixes.ipv6} ipv6 prefixes, ${r.routes} routes in ${r.views} views`;
 }
 
 

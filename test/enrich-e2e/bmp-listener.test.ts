@@ -8,6 +8,10 @@ import { connect, type Socket } from "node:net";
 import { requirePrivileges } from "../harness/privileges.js";
 import { freePort } from "../harness/ports.js";
 import { startAgent, until } from "../agent/agent-lab.js";
+import { runCli } from "../cli/run-cli.js";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseAddress } from "../../src/net/address.js";
 import type { Agent } from "../../src/agent/agent.js";
 import { MAX_BMP_SESSIONS } from "../../src/enrich/bmp-listener.js";
@@ -76,9 +80,9 @@ class Speaker {
   }
 }
 
-async function bmpAgent(t: TestContext): Promise<{ agent: Agent; port: number; scrape: () => Promise<string> }> {
+async function bmpAgent(t: TestContext, control: Record<string, Record<string, unknown>> = {}): Promise<{ agent: Agent; port: number; scrape: () => Promise<string> }> {
   const port = await freePort(HOST);
-  const started = await startAgent(t, ["rfmt-none"], {}, `[agent.enrich.rib.bmp]\nhost = "${HOST}"\nport = ${port}\n`);
+  const started = await startAgent(t, ["rfmt-none"], control, `[agent.enrich.rib.bmp]\nhost = "${HOST}"\nport = ${port}\n`);
   const scrape = async () => (await fetch(`http://[::1]:${started.port}/metrics`)).text();
   return { agent: started.agent, port, scrape };
 }
@@ -255,6 +259,34 @@ describe("BMP listener over TCP", () => {
     assert.equal(origin(agent, "203.0.113.1"), 64510);
     assert.equal(agent.rib!.views().some((v) => v.stale), false, "no stale view left");
     assert.equal(agent.errors.get("bmp"), 0);
+  });
+
+  test("rfm rib summary and rib lookup print the RIB through the control socket", async (t) => {
+    if (!requirePrivileges(t)) return;
+    const dir = mkdtempSync(join(tmpdir(), "rfm-rib-"));
+    const sock = join(dir, "rfm.sock");
+    const { agent, port } = await bmpAgent(t, { control: { socket: sock } });
+    const s = await Speaker.connect(t, port);
+    const pb = peerOf("192.0.2.2");
+    await s.send(hello, up("192.0.2.2"), announce(pb, "203.0.113.0/24", [65002, 64496]), announce(pb, "2001:db8:10::/48", [65002, 64499]));
+    await until(() => origin(agent, "2001:db8:10::1") === 64499, 5000, "routes");
+    const S = ["--socket", sock];
+    const summary = await runCli(["rib", "summary", ...S]);
+    assert.equal(summary.stdout, `${HOST}:${port}: 1 ipv4 and 1 ipv6 prefixes, 2 routes in 1 views\n`);
+    const lookup = await runCli(["rib", "lookup", "203.0.113.9", ...S]);
+    assert.equal(lookup.code, 0, lookup.stderr);
+    assert.match(lookup.stdout, /^prefix +203\.0\.113\.0\/24$/m);
+    assert.match(lookup.stdout, /^origin +AS64496$/m);
+    assert.match(lookup.stdout, /^as path +65002 64496$/m);
+    assert.match(lookup.stdout, /^peer +192\.0\.2\.2 AS65002 \(pre policy\)$/m);
+    const status = await runCli(["status", ...S]);
+    assert.match(status.stdout, new RegExp(`^rib +${HOST.replace(/\./g, "\\.")}:${port}: 1 ipv4 and 1 ipv6 prefixes, 2 routes in 1 views$`, "m"));
+    const none = await runCli(["rib", "lookup", "198.51.100.1", ...S]);
+    assert.deepEqual([none.code, none.stderr], [1, "rfm: no route for 198.51.100.1\n"]);
+    const bad = await runCli(["rib", "lookup", "not-an-address", ...S]);
+    assert.deepEqual([bad.code, bad.stderr], [1, 'rfm: not an IP address: "not-an-address"\n']);
+    const mmdb = await runCli(["reload", "mmdb", ...S]);
+    assert.deepEqual([mmdb.code, mmdb.stderr], [1, "rfm: mmdb not configured, set agent.enrich.mmdb\n"]);
   });
 
   test("10,000 random chunks never crash the agent; it keeps serving", async (t) => {
