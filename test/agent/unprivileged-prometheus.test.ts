@@ -1,6 +1,7 @@
 // The agent as an operator runs it: the CLI as a non-root user holding only
 // CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON, scraped by a real Prometheus server,
-// its exposition accepted by promtool.
+// its exposition accepted by promtool; with CAP_SYS_ADMIN too, it meters
+// interfaces inside other network namespaces.
 import { test, describe } from "node:test";
 import * as assert from "node:assert/strict";
 import { spawn, execFileSync, spawnSync } from "node:child_process";
@@ -117,6 +118,38 @@ describe("the agent as operators run it", () => {
       `Prometheus to read ${query} = 2000 (last: ${seen})`,
     );
 
+    agent.kill("SIGTERM");
+    const r = await exited;
+    assert.equal(r.code, 0, r.stderr);
+  });
+
+  test("meters interfaces inside another namespace as user nobody with CAP_SYS_ADMIN added", async (t) => {
+    if (!requirePrivileges(t)) return;
+    const lab = await createLab(t);
+    const peer = await lab.netns();
+    const blue = await lab.netns();
+    const pair = await lab.veth({ ns: blue, name: "eth0" }, { ns: peer });
+    const port = await freePort("127.0.0.1");
+    const caps = "+bpf,+net_admin,+perfmon,+sys_admin";
+    const config = worldReadableConfig(`${blue}/eth0`, port);
+    const agent = spawn(
+      "setpriv",
+      ["--reuid=nobody", "--regid=nogroup", "--clear-groups", `--inh-caps=${caps}`, `--ambient-caps=${caps}`, "--bounding-set=-all," + caps,
+        process.execPath, CLI, "agent", "-c", config],
+      { stdio: ["ignore", "pipe", "pipe"] },
+    );
+    const exited = collect(agent, 120_000);
+    t.after(() => {
+      agent.kill("SIGKILL");
+    });
+    await waitForStderr(agent, /agent started/, 20_000);
+    assert.match(execFileSync("cat", [`/proc/${agent.pid}/status`], { encoding: "utf8" }), /^Uid:\s+65534\s/m, "not root");
+    const rx = await startUdpReceiver(lab, { ns: blue });
+    await sendUdp(lab, { from: peer, to: pair.a.ipv4, port: rx.port, count: 40, size: 100 });
+    await rx.stop();
+    const labels = `ifname="eth0",netns="${blue}",family="ipv4"`;
+    await until(async () => sample(await scrape(port), "rfm_interface_rx_packets_total", labels) === 40, 10_000, "the namespace's counters");
+    assert.equal(sample(await scrape(port), "rfm_interface_rx_bytes_total", labels), 40 * (UDP4_WIRE + 100));
     agent.kill("SIGTERM");
     const r = await exited;
     assert.equal(r.code, 0, r.stderr);
