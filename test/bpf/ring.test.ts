@@ -42,7 +42,7 @@ describe("Ring buffer overflow", () => {
 });
 
 /** Lets Node's loop run (the ring's poll callback fires on a wakeup only). */
-const settle = (ms = 30) => new Promise((r) => setTimeout(r, ms));
+const settle = (ms = 100) => new Promise((r) => setTimeout(r, ms));
 
 describe("Consumer wakeups", () => {
   async function ringWith(t: TestContext, wakeupBatch: number) {
