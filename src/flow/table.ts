@@ -393,13 +393,22 @@ export class FlowTable {
     const f = this.f;
     const k = id * KEY_WORDS;
     const keys = this.keys;
+    // Byte by byte: small typed arrays stay on V8's heap, where reaching for
+    // their .buffer (a Uint32Array view) would move each to a malloc'd store.
     const src = new Uint8Array(16);
     const dst = new Uint8Array(16);
-    const sv = new Uint32Array(src.buffer);
-    const dv = new Uint32Array(dst.buffer);
     for (let j = 0; j < 4; j++) {
-      sv[j] = keys[k + 2 + j]!;
-      dv[j] = keys[k + 6 + j]!;
+      const s = keys[k + 2 + j]!;
+      const d = keys[k + 6 + j]!;
+      const b = j << 2;
+      src[b] = s;
+      src[b + 1] = s >>> 8;
+      src[b + 2] = s >>> 16;
+      src[b + 3] = s >>> 24;
+      dst[b] = d;
+      dst[b + 1] = d >>> 8;
+      dst[b + 2] = d >>> 16;
+      dst[b + 3] = d >>> 24;
     }
     const ports = keys[k + 10]!;
     const intervalFirst = f[o + F_IFIRST]!;
