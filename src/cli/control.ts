@@ -80,6 +80,12 @@ function ribLookupText(d: RibLookupAnswer): string {
   ];
   if (d.truncated) pairs.push(["truncated", "yes (only the first 32 ASNs/communities are kept)"]);
   pairs.push(["peer", `${d.peerAddress} AS${d.peerAs} (${d.view.postPolicy ? "post" : "pre"} policy)`]);
+  const v = d.view;
+  pairs.push([
+    "view",
+    `BMP session ${v.session} from ${v.speaker}${v.distinguisher !== "0" ? `, peer distinguisher ${v.distinguisher}` : ""}, ${v.routes} routes` +
+      (v.stale ? ", stale (its session ended)" : ""),
+  ]);
   return renderPairs(pairs);
 }
 

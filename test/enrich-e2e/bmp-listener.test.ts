@@ -279,6 +279,7 @@ describe("BMP listener over TCP", () => {
     assert.match(lookup.stdout, /^origin +AS64496$/m);
     assert.match(lookup.stdout, /^as path +65002 64496$/m);
     assert.match(lookup.stdout, /^peer +192\.0\.2\.2 AS65002 \(pre policy\)$/m);
+    assert.match(lookup.stdout, /^view +BMP session \d+ from 127\.0\.0\.1, 2 routes$/m);
     const status = await runCli(["status", ...S]);
     assert.match(status.stdout, new RegExp(`^rib +${HOST.replace(/\./g, "\\.")}:${port}: 1 ipv4 and 1 ipv6 prefixes, 2 routes in 1 views$`, "m"));
     const none = await runCli(["rib", "lookup", "198.51.100.1", ...S]);
