@@ -4,6 +4,7 @@
 import { test, describe } from "node:test";
 import * as assert from "node:assert/strict";
 import { mkdtempSync, chmodSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { requirePrivileges } from "../harness/privileges.js";
@@ -137,5 +138,33 @@ describe("rfm meter", () => {
     await until(() => linkInfo(peer, inRed.b.name).then(() => false, () => true), 10_000, "the namespace destroyed by the kernel");
     const status = await runCli(["meter", "status", "--json", "--socket", sock]);
     assert.deepEqual(JSON.parse(status.stdout), []);
+  });
+
+  test("a namespace deleted and created again under the same name is metered afresh, the old one let go", async (t) => {
+    if (!requirePrivileges(t)) return;
+    const lab = await createLab(t);
+    const peer = await lab.netns();
+    const name = await lab.netns();
+    await lab.veth({ ns: name, name: "eth0" }, { ns: peer });
+    const sock = socketPath();
+    const { agent } = await startAgent(t, ["rfmt-none"], { control: { socket: sock } });
+    const S = ["--socket", sock];
+    assert.equal((await runCli(["meter", "attach", "-i", `${name}:eth0`, ...S])).code, 0);
+    const firstTag = agent.metering.tagOf(name);
+    // Same name, another namespace, at once (before the directory's next poll, unless its watch fires first).
+    await deleteNetns(name);
+    execFileSync("ip", ["netns", "add", name]);
+    const again = await lab.veth({ ns: name, name: "eth0" }, { ns: peer });
+    const r = await runCli(["meter", "attach", "-i", `${name}:eth0`, ...S]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(agent.metering.links().map((l) => [l.netns, l.name, l.ifindex]), [[name, "eth0", again.a.ifindex]]);
+    assert.notEqual(agent.metering.tagOf(name), undefined);
+    await until(() => agent.metering.links().length === 1 && agent.metering.tagOf(name) !== undefined, 3000, "one namespace metered");
+    assert.ok(firstTag !== undefined);
+    const rx = await startUdpReceiver(lab, { ns: name });
+    await sendUdp(lab, { from: peer, to: again.a.ipv4, port: rx.port, count: 5, size: 10 });
+    await rx.stop();
+    const tag = agent.metering.tagOf(name)!;
+    assert.equal(agent.datapath.readIfaceCounters().find((c) => c.netns === tag && c.dir === 0 && c.family === 4)?.packets, 5);
   });
 });
