@@ -172,11 +172,13 @@ export class FlowTable {
       const rate = w[b + 15]! || 1;
       const tms = w[b]! / 1e6 + w[b + 1]! * TWO32_MS + bootOffsetMs;
 
-      let h = hashEvent(w, b);
-      let id = this.find(w, b, h);
+      // Key word 1 is derived (direction, protocol, namespace tag): once per event.
+      const k1 = keyWord1(w, b);
+      let h = hashEvent(w, b, k1);
+      let id = this.find(w, b, k1, h);
       if (id < 0) {
         if (this.live >= this.maxFlows) this.evictForResources();
-        id = this.insert(w, b, h, batch[byteBase + 57]!, tms);
+        id = this.insert(w, b, k1, h, batch[byteBase + 57]!, tms);
         if (observer) observer.created(id, this);
       } else {
         this.lruTouch(id);
@@ -290,12 +292,11 @@ export class FlowTable {
   }
   // ---- internals ----
 
-  private find(w: Uint32Array, b: number, h: number): number {
+  private find(w: Uint32Array, b: number, k1: number, h: number): number {
     const idx = this.index;
     const keys = this.keys;
     const mask = this.mask;
     const k0 = w[b + 2]!;
-    const k1 = keyWord1(w, b);
     for (let s = h & mask; ; s = (s + 1) & mask) {
       const e = idx[s]!;
       if (e === 0) return -1;
@@ -311,12 +312,12 @@ export class FlowTable {
     }
   }
 
-  private insert(w: Uint32Array, b: number, h: number, family: number, tms: number): number {
+  private insert(w: Uint32Array, b: number, k1: number, h: number, family: number, tms: number): number {
     const id = this.freeIds[--this.freeTop]!;
     const k = id * KEY_WORDS;
     const keys = this.keys;
     keys[k] = w[b + 2]!;
-    keys[k + 1] = keyWord1(w, b);
+    keys[k + 1] = k1;
     for (let j = 0; j < 8; j++) keys[k + 2 + j] = w[b + 4 + j]!;
     keys[k + 10] = w[b + 12]!;
     this.hashes[id] = h;
@@ -482,10 +483,10 @@ function keyWord1(w: Uint32Array, b: number): number {
 }
 
 /** Mixes the 11 key words of the event at word offset b (murmur-style). */
-function hashEvent(w: Uint32Array, b: number): number {
+function hashEvent(w: Uint32Array, b: number, k1: number): number {
   let h = 0x9747b28c;
   h = mix(h, w[b + 2]!);
-  h = mix(h, keyWord1(w, b));
+  h = mix(h, k1);
   for (let j = 4; j <= 12; j++) h = mix(h, w[b + j]!);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
