@@ -36,7 +36,7 @@ export interface AgentDeps {
   onFatal?: (err: Error) => void;
   /** Skip the HTTP endpoint (benchmarks). */
   noMetricsServer?: boolean;
-  /** How often adaptive sampling looks at ring drops (default 1 s; tests shorten it). */
+  /** How often adaptive sampling looks at ring drops (default 1 s; 0: never, the caller steps it with adaptSampleRate()). */
   adaptiveTickMs?: number;
 }
 
@@ -221,7 +221,8 @@ export class Agent {
     if (asnSources.length > 0 || (this.mmdb && mmdb.city_db)) {
       this.enricher = new FlowEnricher(config.agent.collector.max_flows, asnSources, this.mmdb && mmdb.city_db ? this.mmdb : undefined);
     }
-    if (this.adaptive) this.every(this.deps.adaptiveTickMs ?? 1000, () => this.adaptSampleRate());
+    const adaptiveTickMs = this.deps.adaptiveTickMs ?? 1000;
+    if (this.adaptive && adaptiveTickMs > 0) this.every(adaptiveTickMs, () => this.adaptSampleRate());
     this.ipfix?.start();
     this.dropPinnedNamespaceCounters();
     await this.metering.start();
@@ -302,7 +303,9 @@ export class Agent {
     this.ipfix?.setSampleRate(rate);
   }
 
-  private adaptSampleRate(): void {
+  /** One adaptive-sampling step: reads the ring drops and moves the rate. The timer calls it every adaptiveTickMs. */
+  adaptSampleRate(): void {
+    if (!this.adaptive) return;
     let drops: number;
     try {
       drops = this.datapath.readCpuState().ringDrops;
@@ -311,7 +314,7 @@ export class Agent {
       return;
     }
     const prev = this.sampleRate;
-    const next = this.adaptive!.next(drops, prev);
+    const next = this.adaptive.next(drops, prev);
     if (next === prev) return;
     try {
       this.applySampleRate(next);
