@@ -208,14 +208,19 @@ static napi_value nl_open(napi_env env, napi_callback_info info)
 	napi_get_uv_event_loop(env, &loop);
 	int err = uv_poll_init(loop, &n->poll, fd);
 	n->poll.data = n;
-	if (!err)
-		err = uv_poll_start(&n->poll, UV_READABLE, on_readable);
 	if (err) {
 		napi_delete_reference(env, n->callback);
 		napi_async_destroy(env, n->async_ctx);
 		close(fd);
 		free(buf);
 		free(n);
+		return rfm_throw_errno(env, -err, "poll rtnetlink socket");
+	}
+	err = uv_poll_start(&n->poll, UV_READABLE, on_readable);
+	if (err) {
+		/* An initialised handle is on the loop's list: nl_teardown closes it with uv_close, on_closed frees. */
+		n->finalized = 1;
+		nl_teardown(env, n);
 		return rfm_throw_errno(env, -err, "poll rtnetlink socket");
 	}
 	napi_create_external(env, n, nl_finalize, NULL, &ext);

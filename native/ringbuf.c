@@ -162,14 +162,20 @@ static napi_value ring_open(napi_env env, napi_callback_info info)
 	uv_loop_t *loop;
 	napi_get_uv_event_loop(env, &loop);
 	int err = uv_poll_init(loop, &r->poll, ring_buffer__epoll_fd(r->rb));
-	if (err == 0)
-		err = uv_poll_start(&r->poll, UV_READABLE, on_poll);
 	if (err) {
 		ring_teardown(env, r);
 		free(r);
 		return rfm_throw_errno(env, -err, "poll ring buffer");
 	}
 	r->poll.data = r;
+	err = uv_poll_start(&r->poll, UV_READABLE, on_poll);
+	if (err) {
+		/* An initialised handle is on the loop's list: only uv_close may let it go. */
+		ring_teardown(env, r);
+		r->finalized = 1;
+		uv_close((uv_handle_t *)&r->poll, on_poll_closed);
+		return rfm_throw_errno(env, -err, "poll ring buffer");
+	}
 	r->polling = 1;
 	napi_create_external(env, r, ring_finalize, NULL, &ext);
 	return ext;
