@@ -123,7 +123,7 @@ export class Agent {
     this.metering = new Metering({
       datapath: this.datapath,
       attachments: this.attachments,
-      patterns: config.agent.interfacePatterns,
+      interfaces: config.agent.interfaceMatcher,
       errors: this.errors,
       netnsDir: config.agent.netns_dir,
       linkRemoved: (ifindex, tag) => {

@@ -38,7 +38,7 @@ export async function runAgent(opts: AgentOptions): Promise<number> {
     );
     return 1;
   }
-  const nsPattern = config.agent.interfacePatterns.find((p) => p.netns);
+  const nsPattern = config.agent.interfaceMatcher.patterns.find((p) => p.netns);
   if (nsPattern && !canEnterNamespaces()) {
     process.stderr.write(
       `rfm: agent.interfaces pattern "${nsPattern.source}" names network namespaces, and entering them needs CAP_SYS_ADMIN ` +

@@ -15,7 +15,7 @@ const MIN_ENTRIES = 1024;
 export function effectiveIfaceStatsSize(config: Config): number {
   const configured = config.agent.bpf.iface_stats_size;
   if (configured !== 0) return configured;
-  const patterns = config.agent.interfacePatterns;
+  const patterns = config.agent.interfaceMatcher.patterns;
   const wanted = patterns.reduce((n, p) => n + (p.netns ? ENTRIES_PER_NAMESPACE_PATTERN : ENTRIES_PER_PATTERN), 0);
   return Math.max(wanted, MIN_ENTRIES);
 }

@@ -7,7 +7,7 @@ export { effectiveIfaceStatsSize } from "./iface-stats.js";
 export { effectiveQueueSize } from "./queue-size.js";
 export { effectiveWakeupBatch } from "./wakeup-batch.js";
 export type { IpfixBind, IpfixTarget } from "./ipfix-targets.js";
-export { matchInterface } from "./match-interface.js";
+export { InterfaceMatcher } from "./interface-matcher.js";
 export { configSchema } from "./schema/config.js";
 export type { AgentConfig, BpfConfig, CollectorConfig, Config, IpfixConfig, LogConfig, PrometheusConfig } from "./schema/config.js";
 export type { BmpConfig, BmpListen, EnrichConfig, MmdbConfig, RibConfig } from "./schema/enrich.js";

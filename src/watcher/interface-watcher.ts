@@ -6,10 +6,11 @@ import { loadAddon, isBpfError, type NetlinkHandle } from "../bpf/addon.js";
 import { parseNetlink, ARPHRD_ETHER, ARPHRD_LOOPBACK, type LinkMessage } from "../netlink/messages.js";
 import type { ErrorCounters } from "../metrics/errors.js";
 import { log } from "../log/logger.js";
+import type { InterfaceMatcher } from "../config/interface-matcher.js";
 
 export interface WatcherOptions {
-  /** The configured patterns (source text and compiled, whole-name anchored). */
-  patterns: { source: string; re: RegExp }[];
+  /** The configured patterns that apply in this namespace. */
+  interfaces: InterfaceMatcher;
   attach(ifindex: number, netnsPath: string): void;
   detach(ifindex: number, netnsPath: string): void;
   /** A link went away: drop whatever was kept for it (counters). */
@@ -122,7 +123,7 @@ export class InterfaceWatcher {
     if (!found) throw new Error(`no interface ${name}${this.where()}`);
     const [ifindex, s] = found;
     if (this.matches(s.name)) {
-      const p = this.opts.patterns.find((x) => x.re.test(s.name))!;
+      const p = this.opts.interfaces.find(s.name)!;
       throw new Error(`${name}${this.where()} is attached by the config pattern "${p.source}"; change agent.interfaces to stop metering it`);
     }
     if (!s.manual) throw new Error(`${name}${this.where()} is not attached`);
@@ -219,8 +220,8 @@ export class InterfaceWatcher {
     }
     if (this.firstDump) {
       const names = [...this.links.values()].map((s) => s.name);
-      for (const p of this.opts.patterns) {
-        if (!names.some((n) => p.re.test(n))) log.warn("interface pattern matches no link yet", { pattern: p.source, netns: this.netnsPath || undefined });
+      for (const p of this.opts.interfaces.patterns) {
+        if (!names.some((n) => p.iface.test(n))) log.warn("interface pattern matches no link yet", { pattern: p.source, netns: this.netnsPath || undefined });
       }
       const done = this.firstDump;
       this.firstDump = undefined;
@@ -229,7 +230,7 @@ export class InterfaceWatcher {
   }
 
   private matches(name: string): boolean {
-    return this.opts.patterns.some((p) => p.re.test(name));
+    return this.opts.interfaces.matches(name);
   }
 
   private onLink(link: LinkMessage): void {

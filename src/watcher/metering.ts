@@ -8,7 +8,7 @@ import type { Datapath, NamespacePrograms, Programs } from "../bpf/datapath.js";
 import { isBpfError } from "../bpf/addon.js";
 import type { Attachments } from "../bpf/links.js";
 import { MAX_NETNS_TAG } from "../bpf/layout.js";
-import type { InterfacePattern } from "../config/interface-patterns.js";
+import type { InterfaceMatcher } from "../config/interface-matcher.js";
 import type { ErrorCounters } from "../metrics/errors.js";
 import { log } from "../log/logger.js";
 import { InterfaceWatcher, type AttachedLink } from "./interface-watcher.js";
@@ -18,7 +18,8 @@ import { join } from "node:path";
 export interface MeteringOptions {
   datapath: Datapath;
   attachments: Attachments;
-  patterns: InterfacePattern[];
+  /** `agent.interfaces`: which links of which namespaces to meter. */
+  interfaces: InterfaceMatcher;
   errors: ErrorCounters;
   /** Where named namespaces live (tests may point elsewhere). */
   netnsDir?: string;
@@ -51,7 +52,6 @@ export class Metering {
   /** Namespaces being opened, so a scan and a meter command do not open one twice. */
   private readonly opening = new Map<string, Promise<Namespace>>();
   private readonly directory: NamespaceDirectory;
-  private readonly nsPatterns: InterfacePattern[];
   private nextTag = 1;
   /** Tags of program instances still loading (not yet in byTag). */
   private readonly loadingTags = new Set<number>();
@@ -60,8 +60,7 @@ export class Metering {
   private stopped = false;
 
   constructor(private readonly opts: MeteringOptions) {
-    this.nsPatterns = opts.patterns.filter((p) => p.netns);
-    this.own = this.watcher("", opts.datapath, opts.patterns.filter((p) => !p.netns), 0);
+    this.own = this.watcher("", opts.datapath, opts.interfaces.inNamespace(""), 0);
     this.directory = new NamespaceDirectory({
       ...(opts.netnsDir ? { dir: opts.netnsDir } : {}),
       ...(opts.scanIntervalMs ? { intervalMs: opts.scanIntervalMs } : {}),
@@ -72,13 +71,13 @@ export class Metering {
 
   /** Whether namespaces are in use (namespace patterns, or an attach by hand into one): then metrics carry a `netns` label. */
   get namespacesInUse(): boolean {
-    return this.nsPatterns.length > 0 || this.usedByHand;
+    return this.opts.interfaces.namesNamespaces || this.usedByHand;
   }
 
   /** Starts the own namespace's watcher and, with namespace patterns, the named ones; resolves once the first dumps are applied. */
   async start(): Promise<void> {
     await this.own.start();
-    if (this.nsPatterns.length > 0) {
+    if (this.opts.interfaces.namesNamespaces) {
       this.startDirectory();
       await Promise.all([...this.opening.values()].map((p) => p.catch(() => undefined)));
     }
@@ -168,12 +167,8 @@ export class Metering {
     this.directory.start();
   }
 
-  private patternsFor(name: string): InterfacePattern[] {
-    return this.nsPatterns.filter((p) => p.netns!.test(name));
-  }
-
   private namespaceAdded(ns: NamedNamespace): void {
-    if (this.patternsFor(ns.name).length === 0 || this.byName.has(ns.name)) return;
+    if (this.opts.interfaces.inNamespace(ns.name).patterns.length === 0 || this.byName.has(ns.name)) return;
     this.open(ns).catch(() => undefined); // logged and counted in open()
   }
 
@@ -216,8 +211,8 @@ export class Metering {
       programs.close();
       throw new Error("the agent is stopping");
     }
-    const patterns = this.patternsFor(nn.name);
-    const ns: Namespace = { name: nn.name, id: nn.id, tag, programs, watcher: this.watcher(nn.path, programs, patterns, tag), hasPatterns: patterns.length > 0 };
+    const interfaces = this.opts.interfaces.inNamespace(nn.name);
+    const ns: Namespace = { name: nn.name, id: nn.id, tag, programs, watcher: this.watcher(nn.path, programs, interfaces, tag), hasPatterns: interfaces.patterns.length > 0 };
     this.byName.set(ns.name, ns);
     this.byTag.set(tag, ns);
     try {
@@ -234,10 +229,10 @@ export class Metering {
     return ns;
   }
 
-  private watcher(netnsPath: string, programs: Programs, patterns: InterfacePattern[], tag: number): InterfaceWatcher {
+  private watcher(netnsPath: string, programs: Programs, interfaces: InterfaceMatcher, tag: number): InterfaceWatcher {
     return new InterfaceWatcher({
       netnsPath,
-      patterns: patterns.map((p) => ({ source: p.source, re: p.iface })),
+      interfaces,
       attach: (ifindex, path) => this.opts.attachments.attach(ifindex, path, programs),
       detach: (ifindex, path) => this.opts.attachments.detach(ifindex, path),
       removed: (ifindex) => {

@@ -49,10 +49,10 @@ describe("a minimal config ([agent] with interfaces only)", () => {
     assert.deepEqual(loaded.config.agent.log, { path: "", max_size: 104_857_600, max_files: 5 });
   });
 
-  test("keeps the raw interface patterns next to their compiled form", () => {
+  test("keeps the raw interface patterns next to the matcher the agent uses", () => {
     assert.deepEqual(loaded.config.agent.interfaces, ["eth0"]);
-    assert.equal(loaded.config.agent.interfacePatterns.length, 1);
-    assert.ok(loaded.config.agent.interfacePatterns[0]?.iface.test("eth0"));
+    assert.deepEqual(loaded.config.agent.interfaceMatcher.patterns.map((p) => p.source), ["eth0"]);
+    assert.ok(loaded.config.agent.interfaceMatcher.matches("eth0"));
   });
 
   test("has no warnings and returns the text and source it was given", () => {

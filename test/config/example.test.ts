@@ -2,7 +2,7 @@ import { describe, test } from "node:test";
 import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { matchInterface, parseConfig } from "../../src/config/index.js";
+import { parseConfig } from "../../src/config/index.js";
 import { PACKAGE_ROOT } from "../../src/paths.js";
 
 
@@ -17,8 +17,9 @@ describe("examples/rfm.toml", () => {
 
   test("watches every interface except loopback", () => {
     const { config } = parseConfig(text, EXAMPLE);
-    assert.equal(matchInterface(config, "lo"), false);
-    for (const name of ["eth0", "enp3s0", "ens18", "wlan0"]) assert.equal(matchInterface(config, name), true, name);
+    const own = config.agent.interfaceMatcher.inNamespace("");
+    assert.equal(own.matches("lo"), false);
+    for (const name of ["eth0", "enp3s0", "ens18", "wlan0"]) assert.equal(own.matches(name), true, name);
   });
 
   test("serves metrics on [::1]:9669", () => {

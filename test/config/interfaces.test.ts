@@ -1,6 +1,6 @@
 import { describe, test } from "node:test";
 import * as assert from "node:assert/strict";
-import { effectiveIfaceStatsSize, matchInterface } from "../../src/config/index.js";
+import { effectiveIfaceStatsSize } from "../../src/config/index.js";
 import { issuesOf, load, onlyIssue, SOURCE } from "./expect-config.js";
 
 function agentWith(interfaces: string): string {
@@ -9,7 +9,7 @@ function agentWith(interfaces: string): string {
 
 function matcher(...patterns: string[]): (ifname: string) => boolean {
   const { config } = load(agentWith(JSON.stringify(patterns)));
-  return (ifname) => matchInterface(config, ifname);
+  return (ifname) => config.agent.interfaceMatcher.inNamespace("").matches(ifname);
 }
 
 describe("agent.interfaces: regular expressions matched against the whole name", () => {
@@ -141,7 +141,7 @@ describe("effectiveIfaceStatsSize", () => {
 describe("agent.interfaces: NETNS_REGEX/IF_REGEX names interfaces in other network namespaces", () => {
   function nsMatcher(...patterns: string[]): (ifname: string, netns?: string) => boolean {
     const { config } = load(agentWith(JSON.stringify(patterns)));
-    return (ifname, netns) => matchInterface(config, ifname, netns);
+    return (ifname, netns = "") => config.agent.interfaceMatcher.inNamespace(netns).matches(ifname);
   }
 
   test("a plain pattern matches in the agent's own namespace only", () => {

@@ -1,12 +1,11 @@
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import * as assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError, DEFAULT_CONFIG_PATH, loadConfigFile } from "../../src/config/index.js";
+import { tempDir } from "../harness/temp-dir.js";
 
-const dir = mkdtempSync(join(tmpdir(), "rfm-config-"));
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir("rfm-config-");
 
 async function rejection(path: string): Promise<ConfigError> {
   try {

@@ -1,6 +1,7 @@
 // The interface watcher on real rtnetlink: links that match are attached as
 // they appear, renamed away or deleted links are detached, non-Ethernet links
 // are skipped, and a failing attach is retried with backoff and counted.
+import { InterfaceMatcher } from "../../src/config/index.js";
 import { test, describe } from "node:test";
 import * as assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -42,7 +43,7 @@ describe("interface watcher", () => {
     const r = recorder();
     const removed: number[] = [];
     const errors = new ErrorCounters();
-    const w = new InterfaceWatcher({ patterns: [{ source: `${tag}[a-z]`, re: new RegExp(`^(?:${tag}[a-z])$`) }], attach: r.attach, detach: r.detach, removed: (i) => removed.push(i), errors });
+    const w = new InterfaceWatcher({ interfaces: InterfaceMatcher.of([`${tag}[a-z]`]), attach: r.attach, detach: r.detach, removed: (i) => removed.push(i), errors });
     t.after(() => w.stop());
     await w.start();
     const pair = await lab.veth({ ns: HOST_NS, name: `${tag}a` }, { ns });
@@ -69,7 +70,7 @@ describe("interface watcher", () => {
     execFileSync("ip", ["tuntap", "add", "dev", name, "mode", "tun"]);
     t.after(() => execFileSync("ip", ["link", "del", name]));
     const r = recorder();
-    const w = new InterfaceWatcher({ patterns: [{ source: name, re: new RegExp(`^${name}$`) }], attach: r.attach, detach: r.detach, errors: new ErrorCounters() });
+    const w = new InterfaceWatcher({ interfaces: InterfaceMatcher.of([name]), attach: r.attach, detach: r.detach, errors: new ErrorCounters() });
     t.after(() => w.stop());
     await w.start();
     assert.equal(r.events.length, 0);
@@ -84,7 +85,7 @@ describe("interface watcher", () => {
     const r = recorder(3);
     const errors = new ErrorCounters();
     const w = new InterfaceWatcher({
-      patterns: [{ source: pair.a.name, re: new RegExp(`^${pair.a.name}$`) }],
+      interfaces: InterfaceMatcher.of([pair.a.name]),
       attach: r.attach, detach: r.detach, errors, minRetryMs: 20, maxRetryMs: 1000,
     });
     t.after(() => w.stop());

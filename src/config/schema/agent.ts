@@ -4,7 +4,8 @@
 import { z } from "zod";
 import { expected, string, table } from "../fields.js";
 import { isAbsolute } from "node:path";
-import { compilePattern, patternProblem } from "../interface-patterns.js";
+import { patternProblem } from "../interface-patterns.js";
+import { InterfaceMatcher } from "../interface-matcher.js";
 import { bpfSchema } from "./bpf.js";
 import { collectorSchema } from "./collector.js";
 import { controlSchema } from "./control.js";
@@ -38,4 +39,4 @@ export const agentSchema = table({
   log: logSchema.prefault({}),
   control: controlSchema.prefault({}),
   enrich: enrichSchema.prefault({}),
-}).transform((agent) => ({ ...agent, interfacePatterns: agent.interfaces.map(compilePattern) }));
+}).transform((agent) => ({ ...agent, interfaceMatcher: InterfaceMatcher.of(agent.interfaces) }));
