@@ -6,15 +6,16 @@
 //
 //   node scripts/gen-ipfix-registry.mjs [path/to/ipfix-information-elements.csv]
 //
-// The CSV path defaults to ../shared/reference/ipfix-information-elements.csv
-// relative to the repository root. The test suite imports `renderRegistry` to
+// The CSV path defaults to data/ipfix-information-elements.csv, IANA's
+// registry kept in the repository (replace it with a newer download, then run
+// this). The test suite imports `renderRegistry` to
 // check that the checked-in file matches the CSV.
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-export const DEFAULT_CSV = join(root, "..", "shared", "reference", "ipfix-information-elements.csv");
+export const DEFAULT_CSV = join(root, "data", "ipfix-information-elements.csv");
 export const OUTPUT = join(root, "src", "ipfix", "registry.generated.ts");
 
 // Kept in step with AbstractType (src/ipfix/abstract-types.ts) and Semantics
