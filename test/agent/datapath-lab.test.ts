@@ -147,13 +147,15 @@ describe("agent datapath in a namespace lab", () => {
     if (!requirePrivileges(t)) return;
     const lab = await createLab(t);
     const pair = await quietPair(lab);
-    const { agent, records } = await startAgent(t, [pair.a.name]);
-    await until(() => agent.attachments.has("", pair.a.ifindex), 5000, "attach");
-    const progIds = new Set(
+    // This agent's programs: the rfm programs loaded by its start (other agents may run on the machine).
+    const rfmProgIds = () =>
       (JSON.parse(execFileSync("bpftool", ["-j", "prog", "show"], { encoding: "utf8" })) as { id: number; name?: string }[])
         .filter((p) => p.name === "rfm_tc_ingress" || p.name === "rfm_tc_egress")
-        .map((p) => p.id),
-    );
+        .map((p) => p.id);
+    const earlier = new Set(rfmProgIds());
+    const { agent, records } = await startAgent(t, [pair.a.name]);
+    await until(() => agent.attachments.has("", pair.a.ifindex), 5000, "attach");
+    const progIds = new Set(rfmProgIds().filter((id) => !earlier.has(id)));
     const linksOfOurs = () =>
       (JSON.parse(execFileSync("bpftool", ["-j", "link", "show"], { encoding: "utf8" })) as { prog_id: number }[]).filter((l) => progIds.has(l.prog_id));
     assert.ok(linksOfOurs().length >= 2, "ingress and egress links exist while running");

@@ -12,9 +12,10 @@ import { startAgent, until } from "./agent-lab.js";
 import { EndReason } from "../../src/flow/table.js";
 import { formatAddress } from "../../src/net/address.js";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { execFileSync } from "node:child_process";
 import { tmpdir } from "node:os";
+import { execFileSync } from "node:child_process";
 import { join } from "node:path";
+import { tempDir } from "../harness/temp-dir.js";
 
 async function scrape(port: number): Promise<string> {
   const res = await fetch(`http://[::1]:${port}/metrics`);
@@ -33,7 +34,7 @@ describe("interface patterns across network namespaces", () => {
     const peer = await lab.netns();
     const blue = await lab.netns();
     const pairBlue = await lab.veth({ ns: blue, name: "eth0" }, { ns: peer });
-    const logPath = join(mkdtempSync(join(tmpdir(), "rfm-ns-")), "flows.jsonl");
+    const logPath = join(tempDir("rfm-ns-", t), "flows.jsonl");
     const { agent, records, port } = await startAgent(t, [`rfmt-${process.pid}-.+/eth0`], { log: { path: logPath } });
     await until(() => agent.metering.links().some((l) => l.netns === blue && l.name === "eth0"), 5000, "eth0 in the first namespace attached at start");
 
@@ -132,7 +133,7 @@ describe("interface patterns across network namespaces", () => {
     writeFileSync(file, "");
     execFileSync("mount", ["--bind", `/run/netns/${hidden}`, file]);
     t.after(() => {
-      execFileSync("umount", [file]);
+      execFileSync("umount", [file]); // before the removal: a mount point cannot be unlinked
       rmSync(dir, { recursive: true, force: true });
     });
     const { agent } = await startAgent(t, ["c0ffee/eth0"], {}, "", `netns_dir = "${dir}"\n`);

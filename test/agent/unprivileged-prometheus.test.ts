@@ -5,8 +5,7 @@
 import { test, describe } from "node:test";
 import * as assert from "node:assert/strict";
 import { spawn, execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { requirePrivileges } from "../harness/privileges.js";
 import { createLab, type Lab, type VethPair } from "../harness/lab.js";
@@ -15,6 +14,7 @@ import { sendUdp, startUdpReceiver } from "../harness/traffic.js";
 import { freePort } from "../harness/ports.js";
 import { CLI, collect, waitForStderr } from "../cli/run-cli.js";
 import { until } from "./agent-lab.js";
+import { tempDir } from "../harness/temp-dir.js";
 
 const UDP4_WIRE = 14 + 20 + 8;
 
@@ -24,7 +24,7 @@ async function quietPair(lab: Lab): Promise<VethPair> {
 
 /** A config file readable by any user, for an agent watching `ifname` with metrics on 127.0.0.1:port. */
 function worldReadableConfig(ifname: string, port: number): string {
-  const dir = mkdtempSync(join(tmpdir(), "rfm-unpriv-"));
+  const dir = tempDir("rfm-unpriv-");
   chmodSync(dir, 0o755);
   const path = join(dir, "rfm.toml");
   writeFileSync(path, `[agent]\ninterfaces = ["${ifname}"]\n[agent.bpf]\nsample_rate = 1\n[agent.prometheus]\nhost = "127.0.0.1"\nport = ${port}\n`, { mode: 0o644 });
@@ -67,7 +67,7 @@ describe("the agent as operators run it", () => {
 
     // A real Prometheus server scraping every second.
     const promPort = await freePort("127.0.0.1");
-    const promDir = mkdtempSync(join(tmpdir(), "rfm-prom-"));
+    const promDir = tempDir("rfm-prom-", t);
     writeFileSync(
       join(promDir, "prometheus.yml"),
       `global: {scrape_interval: 1s, evaluation_interval: 1s}\nscrape_configs:\n  - job_name: rfm\n    static_configs: [{targets: ['127.0.0.1:${port}']}]\n`,

@@ -3,12 +3,13 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir, arch } from "node:os";
+import { writeFileSync } from "node:fs";
+import { arch } from "node:os";
 import { join } from "node:path";
 import { BPF_OBJECT_PATH, verifyObject } from "../../src/bpf/datapath.js";
 import { isBpfError, loadAddon } from "../../src/bpf/addon.js";
 import { requirePrivileges } from "../harness/privileges.js";
+import { tempDir } from "../harness/temp-dir.js";
 
 const UNCHECKED_PACKET_READ = `
 #include <linux/bpf.h>
@@ -23,7 +24,7 @@ char LICENSE[] SEC("license") = "GPL";
 `;
 
 function badObject(): string {
-  const dir = mkdtempSync(join(tmpdir(), "rfm-verifier-"));
+  const dir = tempDir("rfm-verifier-");
   writeFileSync(join(dir, "bad.c"), UNCHECKED_PACKET_READ);
   const multiarch = arch() === "arm64" ? "aarch64-linux-gnu" : "x86_64-linux-gnu";
   execFileSync("clang", ["-target", "bpf", "-O2", "-g", `-I/usr/include/${multiarch}`, "-c", join(dir, "bad.c"), "-o", join(dir, "bad.o")]);

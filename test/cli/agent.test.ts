@@ -4,16 +4,16 @@
 import { test, describe } from "node:test";
 import * as assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createServer } from "node:net";
 import { CLI, collect, runCli, waitForStderr } from "./run-cli.js";
 import { requirePrivileges } from "../harness/privileges.js";
 import { freePort } from "../harness/ports.js";
+import { tempDir } from "../harness/temp-dir.js";
 
 async function config(extra = ""): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), "rfm-agent-"));
+  const dir = tempDir("rfm-agent-");
   const p = join(dir, "rfm.toml");
   const port = await freePort();
   writeFileSync(p, `[agent]\ninterfaces = ["rfmt-none-[0-9]+"]\n${extra}\n[agent.prometheus]\nport = ${port}\n`);

@@ -2,13 +2,13 @@
 // `config check` prints ok or every error and exits 0 or 1.
 import { test, describe } from "node:test";
 import * as assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { runCli } from "./run-cli.js";
+import { tempDir } from "../harness/temp-dir.js";
 
 function tempFile(name: string, text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "rfm-cli-"));
+  const dir = tempDir("rfm-cli-");
   const p = join(dir, name);
   writeFileSync(p, text);
   return p;

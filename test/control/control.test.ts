@@ -5,8 +5,7 @@ import { test, describe } from "node:test";
 import * as assert from "node:assert/strict";
 import { createConnection } from "node:net";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, statSync, writeFileSync, lstatSync, chmodSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { statSync, writeFileSync, lstatSync, chmodSync } from "node:fs";
 import { join } from "node:path";
 import { requirePrivileges } from "../harness/privileges.js";
 import { createLab } from "../harness/lab.js";
@@ -16,9 +15,10 @@ import { startAgent, until } from "../agent/agent-lab.js";
 import { runCli } from "../cli/run-cli.js";
 import { EndReason } from "../../src/flow/table.js";
 import { ControlServer } from "../../src/control/server.js";
+import { tempDir } from "../harness/temp-dir.js";
 
 function socketDir(): string {
-  const d = mkdtempSync(join(tmpdir(), "rfm-ctl-"));
+  const d = tempDir("rfm-ctl-");
   chmodSync(d, 0o755);
   return d;
 }

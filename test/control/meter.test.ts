@@ -3,9 +3,8 @@
 // against an agent in a namespace lab.
 import { test, describe } from "node:test";
 import * as assert from "node:assert/strict";
-import { mkdtempSync, chmodSync } from "node:fs";
+import { chmodSync } from "node:fs";
 import { execFileSync } from "node:child_process";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { requirePrivileges } from "../harness/privileges.js";
 import { createLab } from "../harness/lab.js";
@@ -16,9 +15,10 @@ import { sendUdp, startUdpReceiver } from "../harness/traffic.js";
 import { startAgent, until } from "../agent/agent-lab.js";
 import { runCli } from "../cli/run-cli.js";
 import { EndReason } from "../../src/flow/table.js";
+import { tempDir } from "../harness/temp-dir.js";
 
 function socketPath(): string {
-  const d = mkdtempSync(join(tmpdir(), "rfm-meter-"));
+  const d = tempDir("rfm-meter-");
   chmodSync(d, 0o755);
   return join(d, "rfm.sock");
 }

@@ -4,14 +4,15 @@
 import { test, describe } from "node:test";
 import { strict as assert } from "node:assert";
 import { execFile, execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
-import { arch, tmpdir } from "node:os";
+import { existsSync, writeFileSync } from "node:fs";
+import { arch } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ADDON_PATH } from "../../src/bpf/addon.js";
 import { BPF_OBJECT_PATH } from "../../src/bpf/datapath.js";
 import { doctorExitCode, formatDoctorText, runDoctor, type CheckResult } from "../../src/doctor/index.js";
 import { requirePrivileges } from "../harness/privileges.js";
+import { tempDir } from "../harness/temp-dir.js";
 
 const CAPSH = "/usr/sbin/capsh";
 /** `rfm doctor` through the real CLI. */
@@ -76,7 +77,7 @@ describe("runDoctor as root", () => {
   test("an object the verifier rejects fails with the verifier log's last lines", async (t) => {
     if (!requirePrivileges(t)) return;
     assert.ok(existsSync(ADDON_PATH), "npm run build made the native addon");
-    const dir = mkdtempSync(join(tmpdir(), "rfm-doctor-"));
+    const dir = tempDir("rfm-doctor-", t);
     writeFileSync(
       join(dir, "bad.c"),
       `#include <linux/bpf.h>

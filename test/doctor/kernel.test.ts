@@ -1,8 +1,8 @@
 // Kernel version gates, BTF presence and the unprivileged BPF sysctl.
+import { tempDir } from "../harness/temp-dir.js";
 import { test, describe } from "node:test";
 import { strict as assert } from "node:assert";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   atLeast, checkBtf, checkKernel, checkTcx, checkUnprivilegedBpf, parseKernelRelease,
@@ -55,7 +55,7 @@ describe("kernel checks", () => {
   });
 
   test("unprivileged_bpf_disabled is reported with its meaning and never fails", () => {
-    const dir = mkdtempSync(join(tmpdir(), "rfm-doctor-"));
+    const dir = tempDir("rfm-doctor-");
     const expected: Record<string, RegExp> = { "0": /= 0 \(unprivileged BPF allowed\)/, "1": /= 1 .*until reboot/, "2": /= 2 \(unprivileged BPF disabled\)/ };
     for (const [value, meaning] of Object.entries(expected)) {
       const path = join(dir, `v${value}`);

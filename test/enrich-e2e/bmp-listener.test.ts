@@ -2,6 +2,7 @@
 // the session limit, framing errors that end one session only, a stream cut
 // inside a message, the Peer Up / Route Monitoring / Peer Down sequence, and
 // 10,000 random chunks the agent survives while it keeps serving.
+import { tempDir } from "../harness/temp-dir.js";
 import { test, describe, type TestContext } from "node:test";
 import * as assert from "node:assert/strict";
 import { connect, type Socket } from "node:net";
@@ -9,8 +10,6 @@ import { requirePrivileges } from "../harness/privileges.js";
 import { freePort } from "../harness/ports.js";
 import { startAgent, until } from "../agent/agent-lab.js";
 import { runCli } from "../cli/run-cli.js";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseAddress } from "../../src/net/address.js";
 import type { Agent } from "../../src/agent/agent.js";
@@ -263,7 +262,7 @@ describe("BMP listener over TCP", () => {
 
   test("rfm rib summary and rib lookup print the RIB through the control socket", async (t) => {
     if (!requirePrivileges(t)) return;
-    const dir = mkdtempSync(join(tmpdir(), "rfm-rib-"));
+    const dir = tempDir("rfm-rib-", t);
     const sock = join(dir, "rfm.sock");
     const { agent, port } = await bmpAgent(t, { control: { socket: sock } });
     const s = await Speaker.connect(t, port);

@@ -4,8 +4,7 @@
 // when the speaker dies, and drops them when the peer goes down.
 import { test, describe } from "node:test";
 import * as assert from "node:assert/strict";
-import { mkdtempSync, chmodSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync } from "node:fs";
 import { join } from "node:path";
 import { requirePrivileges } from "../harness/privileges.js";
 import { createLab } from "../harness/lab.js";
@@ -15,6 +14,7 @@ import { freePort } from "../harness/ports.js";
 import { startAgent, until } from "../agent/agent-lab.js";
 import { parseAddress } from "../../src/net/address.js";
 import type { Agent } from "../../src/agent/agent.js";
+import { tempDir } from "../harness/temp-dir.js";
 
 function origin(agent: Agent, addr: string): number {
   const ref = agent.rib!.lookup(parseAddress(addr));
@@ -30,11 +30,10 @@ describe("RIB from FRR over BMP", () => {
     const ab = await lab.veth({ ns: nsA }, { ns: nsB });
     const ha = await lab.veth({ ns: HOST_NS }, { ns: nsA }); // the agent's BMP listener is on ha.a
     const port = await freePort("127.0.0.1");
-    const dirA = mkdtempSync(join(tmpdir(), "rfm-frrA-"));
-    const dirB = mkdtempSync(join(tmpdir(), "rfm-frrB-"));
+    const dirA = tempDir("rfm-frrA-");
+    const dirB = tempDir("rfm-frrB-");
     for (const d of [dirA, dirB]) {
       chmodSync(d, 0o777);
-      t.after(() => rmSync(d, { recursive: true, force: true }));
     }
     const { agent } = await startAgent(t, ["rfmt-none"], {}, `[agent.enrich.rib.bmp]\nhost = "${ha.a.ipv4}"\nport = ${port}\n`);
 

@@ -7,8 +7,7 @@
 // whole stream, Loc-RIB included, without a counted problem.
 import { test, describe } from "node:test";
 import * as assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { requirePrivileges } from "../harness/privileges.js";
 import { createLab, type Lab } from "../harness/lab.js";
@@ -19,6 +18,7 @@ import { startAgent, until } from "../agent/agent-lab.js";
 import { parseAddress } from "../../src/net/address.js";
 import type { Agent } from "../../src/agent/agent.js";
 import { RibAsnSource } from "../../src/enrich/bmp-listener.js";
+import { tempDir } from "../harness/temp-dir.js";
 
 /** gRPC port of each gobgpd, on the loopback of its own namespace. */
 const API_PORT = 50051;
@@ -86,8 +86,7 @@ describe("RIB from GoBGP over BMP", () => {
     const ab = await lab.veth({ ns: nsA }, { ns: nsB });
     const ha = await lab.veth({ ns: HOST_NS }, { ns: nsA }); // the agent's BMP listener is on ha.a
     const port = await freePort("127.0.0.1");
-    const dir = mkdtempSync(join(tmpdir(), "rfm-gobgp-"));
-    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const dir = tempDir("rfm-gobgp-");
     const { agent } = await startAgent(t, ["rfmt-none"], {}, `[agent.enrich.rib.bmp]\nhost = "${ha.a.ipv4}"\nport = ${port}\n`);
     const labels = new RibAsnSource(agent.rib!);
     const label = (addr: string) => labels.lookupAsn(parseAddress(addr));

@@ -7,8 +7,7 @@
 // records handed to the sinks (IPFIX) carry the same ASNs.
 import { test, describe } from "node:test";
 import * as assert from "node:assert/strict";
-import { mkdtempSync, chmodSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { chmodSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { requirePrivileges } from "../harness/privileges.js";
 import { createLab } from "../harness/lab.js";
@@ -17,10 +16,11 @@ import { HOST_NS } from "../harness/exec.js";
 import { freePort } from "../harness/ports.js";
 import { sendUdp, startUdpReceiver } from "../harness/traffic.js";
 import { startAgent, until } from "../agent/agent-lab.js";
-import { asnRecord, removeDir, tempDir, writeMmdbs } from "../enrich/mmdb-writer.js";
+import { asnRecord, writeMmdbs } from "../enrich/mmdb-writer.js";
 import { formatAddress, parseAddress } from "../../src/net/address.js";
 import { EndReason } from "../../src/flow/table.js";
 import type { Agent } from "../../src/agent/agent.js";
+import { tempDir } from "../harness/temp-dir.js";
 
 function origin(agent: Agent, addr: string): number {
   const ref = agent.rib!.lookup(parseAddress(addr));
@@ -45,13 +45,12 @@ describe("ASN labels on live flows from the RIB and the ASN database", () => {
     await lab.execOk(HOST_NS, ["ip", "addr", "add", `${dst}/32`, "dev", tr.a.name]);
     await lab.execOk(nsT, ["ip", "neigh", "replace", dst, "lladdr", tr.a.mac, "dev", tr.b.name, "nud", "permanent"]);
 
-    const dirs = [0, 1, 2].map(() => mkdtempSync(join(tmpdir(), "rfm-labels-")));
+    const dirs = [0, 1, 2].map(() => tempDir("rfm-labels-"));
     for (const d of dirs) chmodSync(d, 0o777);
     t.after(() => {
       for (const d of dirs) rmSync(d, { recursive: true, force: true });
     });
-    const mmdbDir = await tempDir();
-    t.after(() => removeDir(mmdbDir));
+    const mmdbDir = tempDir("rfm-mmdb-", t);
     const asnDb = join(mmdbDir, "asn.mmdb");
     await writeMmdbs([
       {

@@ -12,7 +12,8 @@ import { HOST_NS } from "../harness/exec.js";
 import { sendUdp, startUdpReceiver } from "../harness/traffic.js";
 import { startAgent, until } from "../agent/agent-lab.js";
 import { runCli } from "../cli/run-cli.js";
-import { asnRecord, cityRecord, removeDir, tempDir, writeMmdbs } from "../enrich/mmdb-writer.js";
+import { asnRecord, cityRecord, writeMmdbs } from "../enrich/mmdb-writer.js";
+import { tempDir } from "../harness/temp-dir.js";
 
 describe("MMDB labels on live flows", () => {
   test("ASN and city labels in the scrape and in rfm flows top; reload takes a replaced database", async (t) => {
@@ -20,8 +21,7 @@ describe("MMDB labels on live flows", () => {
     const lab = await createLab(t);
     const ns = await lab.netns();
     const pair = await lab.veth({ ns: HOST_NS }, { ns });
-    const dir = await tempDir();
-    t.after(() => removeDir(dir));
+    const dir = tempDir("rfm-mmdb-", t);
     const asnDb = join(dir, "asn.mmdb");
     const cityDb = join(dir, "city.mmdb");
     await writeMmdbs([

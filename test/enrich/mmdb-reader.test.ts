@@ -1,4 +1,4 @@
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import * as assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
@@ -7,7 +7,8 @@ import { promisify } from "node:util";
 import { Reader } from "maxmind";
 import { MmdbReader } from "../../src/enrich/index.js";
 import { parseAddress } from "../../src/net/address.js";
-import { asnRecord, cityRecord, removeDir, tempDir, writeMmdbs } from "./mmdb-writer.js";
+import { asnRecord, cityRecord, writeMmdbs } from "./mmdb-writer.js";
+import { tempDir } from "../harness/temp-dir.js";
 
 const run = promisify(execFile);
 
@@ -18,7 +19,7 @@ const files = { asn: "", city: "", asnV4Only: "" };
 const bytes = { asn: Buffer.alloc(0), city: Buffer.alloc(0), asnV4Only: Buffer.alloc(0) };
 
 before(async () => {
-  dir = await tempDir();
+  dir = tempDir("rfm-mmdb-");
   files.asn = join(dir, "asn.mmdb");
   files.city = join(dir, "city.mmdb");
   files.asnV4Only = join(dir, "asn-v4.mmdb");
@@ -50,7 +51,6 @@ before(async () => {
   bytes.asnV4Only = await readFile(files.asnV4Only);
 });
 
-after(() => removeDir(dir));
 
 const at = parseAddress;
 

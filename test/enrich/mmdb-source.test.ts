@@ -1,4 +1,4 @@
-import { after, before, describe, test, type TestContext } from "node:test";
+import { before, describe, test, type TestContext } from "node:test";
 import * as assert from "node:assert/strict";
 import { copyFile, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -7,7 +7,8 @@ import { Reader } from "maxmind";
 import type { MmdbConfig } from "../../src/config/index.js";
 import { MmdbError, MmdbSource, type EnrichLogger, type MmdbSourceOptions } from "../../src/enrich/index.js";
 import { parseAddress } from "../../src/net/address.js";
-import { asnRecord, cityRecord, removeDir, tempDir, writeMmdbs } from "./mmdb-writer.js";
+import { asnRecord, cityRecord, writeMmdbs } from "./mmdb-writer.js";
+import { tempDir } from "../harness/temp-dir.js";
 
 const ASN_V1_BUILT = new Date("2024-01-02T03:04:05Z");
 const ASN_V2_BUILT = new Date("2024-02-03T04:05:06Z");
@@ -17,7 +18,7 @@ let dir = "";
 const db = { asnV1: "", asnV2: "", city: "", truncated: "", corrupt: "" };
 
 before(async () => {
-  dir = await tempDir();
+  dir = tempDir("rfm-mmdb-");
   db.asnV1 = join(dir, "asn-v1.mmdb");
   db.asnV2 = join(dir, "asn-v2.mmdb");
   db.city = join(dir, "city.mmdb");
@@ -59,7 +60,6 @@ before(async () => {
   await writeFile(db.corrupt, Buffer.from(v2).fill(0xff, dataStart, dataStart + 64));
 });
 
-after(() => removeDir(dir));
 
 const LOW = parseAddress("10.77.0.1");
 const SIX = parseAddress("2001:db8::1");

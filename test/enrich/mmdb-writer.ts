@@ -75,12 +75,3 @@ export async function writeMmdbs(specs: readonly MmdbSpec[]): Promise<void> {
     await rm(dir, { recursive: true, force: true });
   }
 }
-
-/** A fresh temporary directory; remove it with removeDir. */
-export function tempDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), "rfm-mmdb-"));
-}
-
-export function removeDir(dir: string): Promise<void> {
-  return rm(dir, { recursive: true, force: true });
-}

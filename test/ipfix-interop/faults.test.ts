@@ -9,7 +9,8 @@ import { createLab } from "../harness/lab.js";
 import { HOST_NS } from "../harness/exec.js";
 import { startUdpReceiver } from "../harness/traffic.js";
 import { Nfcapd, TsharkCapture, freeUdpPort, nfAddresses, type NfdumpFlow } from "./peers.js";
-import { sample, scrape, sendFromPorts, sleep, startInteropAgent, tempDir, udpIpBytes, until, waitExported } from "./interop-agent.js";
+import { sample, scrape, sendFromPorts, sleep, startInteropAgent, udpIpBytes, until, waitExported } from "./interop-agent.js";
+import { tempDir } from "../harness/temp-dir.js";
 
 const flow = (f: NfdumpFlow) => ({ ...nfAddresses(f), sport: f.src_port, dport: f.dst_port, packets: f.in_packets, bytes: f.in_bytes });
 
@@ -18,7 +19,7 @@ describe("IPFIX export under faults", () => {
     if (!requirePrivileges(t)) return;
     const lab = await createLab(t);
     const pair = await lab.veth({ ns: HOST_NS }, { ns: await lab.netns() });
-    const dir = tempDir(t);
+    const dir = tempDir("rfm-interop-", t);
     const port = await freeUdpPort(); // nobody listens yet
     const capture = await TsharkCapture.start(lab, join(dir, "export.pcapng"), port);
     // The periodic refresh is far away: only the resend after a refusal can give nfcapd the templates.
@@ -54,7 +55,7 @@ describe("IPFIX export under faults", () => {
     if (!requirePrivileges(t)) return;
     const lab = await createLab(t);
     const pair = await lab.veth({ ns: HOST_NS }, { ns: await lab.netns() });
-    const dir = tempDir(t);
+    const dir = tempDir("rfm-interop-", t);
     const port = await freeUdpPort();
     const first = await Nfcapd.start(lab, join(dir, "nfcapd-1"), port);
     const a = await startInteropAgent(t, pair, { ipfix: { host: "127.0.0.1", port, template_refresh: "1s" } });
@@ -78,7 +79,7 @@ describe("IPFIX export under faults", () => {
     const lab = await createLab(t);
     const pair = await lab.veth({ ns: HOST_NS }, { ns: await lab.netns() });
     const port = await freeUdpPort();
-    const nfcapd = await Nfcapd.start(lab, join(tempDir(t), "nfcapd"), port);
+    const nfcapd = await Nfcapd.start(lab, join(tempDir("rfm-interop-", t), "nfcapd"), port);
     const a = await startInteropAgent(t, pair, { ipfix: { host: "127.0.0.1", port, queue_size: 1 } });
     const rx = await startUdpReceiver(lab, { ns: HOST_NS });
     await sendFromPorts(lab, { from: pair.b.ns, to: pair.a.ipv4, port: rx.port, count: 1, size: 10, sport: 42000, ports: 200 });
@@ -103,7 +104,7 @@ describe("IPFIX export under faults", () => {
     const pair = await lab.veth({ ns: HOST_NS }, { ns: await lab.netns() });
     const source = `10.77.${pair.subnet}.100`; // in the lab's subnet, on no interface yet
     const port = await freeUdpPort();
-    const nfcapd = await Nfcapd.start(lab, join(tempDir(t), "nfcapd"), port);
+    const nfcapd = await Nfcapd.start(lab, join(tempDir("rfm-interop-", t), "nfcapd"), port);
     const a = await startInteropAgent(t, pair, { ipfix: { host: "127.0.0.1", port, bind: { host: source } } });
     const collector = `collector="127.0.0.1:${port}"`;
 

@@ -9,7 +9,8 @@ import { createLab } from "../harness/lab.js";
 import { HOST_NS } from "../harness/exec.js";
 import { startUdpReceiver } from "../harness/traffic.js";
 import { Nfcapd, TsharkCapture, freeUdpPort, nfAddresses } from "./peers.js";
-import { sendFromPorts, startInteropAgent, tempDir, udpIpBytes, waitExported } from "./interop-agent.js";
+import { sendFromPorts, startInteropAgent, udpIpBytes, waitExported } from "./interop-agent.js";
+import { tempDir } from "../harness/temp-dir.js";
 
 const FIELDS = [
   "sourceIPv4Address", "destinationIPv4Address", "sourceIPv6Address", "destinationIPv6Address",
@@ -26,7 +27,7 @@ describe("custom agent.ipfix.fields", () => {
     if (!requirePrivileges(t)) return;
     const lab = await createLab(t);
     const pair = await lab.veth({ ns: HOST_NS }, { ns: await lab.netns() });
-    const dir = tempDir(t);
+    const dir = tempDir("rfm-interop-", t);
     const port = await freeUdpPort();
     const nfcapd = await Nfcapd.start(lab, join(dir, "nfcapd"), port);
     const capture = await TsharkCapture.start(lab, join(dir, "export.pcapng"), port);

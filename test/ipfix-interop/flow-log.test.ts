@@ -8,7 +8,8 @@ import { requirePrivileges } from "../harness/privileges.js";
 import { createLab } from "../harness/lab.js";
 import { HOST_NS } from "../harness/exec.js";
 import { startUdpReceiver } from "../harness/traffic.js";
-import { sendFromPorts, startInteropAgent, tempDir, udpWireBytes, until } from "./interop-agent.js";
+import { sendFromPorts, startInteropAgent, udpWireBytes, until } from "./interop-agent.js";
+import { tempDir } from "../harness/temp-dir.js";
 
 interface LoggedFlow {
   src: string;
@@ -32,7 +33,7 @@ describe("flow log (agent.log.path)", () => {
     if (!requirePrivileges(t)) return;
     const lab = await createLab(t);
     const pair = await lab.veth({ ns: HOST_NS }, { ns: await lab.netns() });
-    const path = join(tempDir(t), "flows.jsonl");
+    const path = join(tempDir("rfm-interop-", t), "flows.jsonl");
     const a = await startInteropAgent(t, pair, { log: { path } });
     const rx = await startUdpReceiver(lab, { ns: HOST_NS });
     const sent = Date.now();
@@ -66,7 +67,7 @@ describe("flow log (agent.log.path)", () => {
     if (!requirePrivileges(t)) return;
     const lab = await createLab(t);
     const pair = await lab.veth({ ns: HOST_NS }, { ns: await lab.netns() });
-    const path = join(tempDir(t), "flows.jsonl");
+    const path = join(tempDir("rfm-interop-", t), "flows.jsonl");
     const maxSize = 4096;
     const a = await startInteropAgent(t, pair, { log: { path, max_size: maxSize, max_files: 5 } });
     const rx = await startUdpReceiver(lab, { ns: HOST_NS });

@@ -2,9 +2,6 @@
 // [agent.ipfix] and [agent.log] written as TOML (inline tables included), and
 // traffic with known source ports from the namespace end.
 import type { TestContext } from "node:test";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Agent } from "../../src/agent/agent.js";
 import { parseConfig } from "../../src/config/index.js";
 import type { FlowRecord } from "../../src/flow/table.js";
@@ -90,13 +87,6 @@ export async function waitExported(a: InteropAgent, n: number, match: (r: Record
   const links = a.agent.ipfix?.links ?? [];
   await until(() => links.every((l) => l.stats.records >= total), timeoutMs, `${total} records sent to every collector`);
   await sleep(200);
-}
-
-/** A directory removed after the test. */
-export function tempDir(t: TestContext, prefix = "rfm-interop-"): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
 }
 
 const SENDER = `

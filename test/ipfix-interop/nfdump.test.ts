@@ -9,7 +9,8 @@ import { createLab } from "../harness/lab.js";
 import { HOST_NS } from "../harness/exec.js";
 import { startUdpReceiver } from "../harness/traffic.js";
 import { Nfcapd, freeUdpPort, nfAddresses, type NfdumpFlow } from "./peers.js";
-import { sendFromPorts, startInteropAgent, tempDir, udpIpBytes, waitExported } from "./interop-agent.js";
+import { sendFromPorts, startInteropAgent, udpIpBytes, waitExported } from "./interop-agent.js";
+import { tempDir } from "../harness/temp-dir.js";
 
 const byPort = (a: { sport?: number }, b: { sport?: number }) => (a.sport ?? 0) - (b.sport ?? 0);
 
@@ -26,7 +27,7 @@ describe("IPFIX export read by nfdump", () => {
     const lab = await createLab(t);
     const pair = await lab.veth({ ns: HOST_NS }, { ns: await lab.netns() });
     const port = await freeUdpPort();
-    const nfcapd = await Nfcapd.start(lab, join(tempDir(t), "nfcapd"), port);
+    const nfcapd = await Nfcapd.start(lab, join(tempDir("rfm-interop-", t), "nfcapd"), port);
     const a = await startInteropAgent(t, pair, { ipfix: { host: "127.0.0.1", port } });
     const rx = await startUdpReceiver(lab, { ns: HOST_NS });
 
@@ -56,7 +57,7 @@ describe("IPFIX export read by nfdump", () => {
     const lab = await createLab(t);
     const pair = await lab.veth({ ns: HOST_NS }, { ns: await lab.netns() });
     const port = await freeUdpPort();
-    const nfcapd = await Nfcapd.start(lab, join(tempDir(t), "nfcapd"), port);
+    const nfcapd = await Nfcapd.start(lab, join(tempDir("rfm-interop-", t), "nfcapd"), port);
     const a = await startInteropAgent(t, pair, { ipfix: { host: "127.0.0.1", port } });
 
     await lab.execOk(pair.b.ns, ["ping", "-4", "-n", "-q", "-c", "3", "-i", "0.2", pair.a.ipv4]);

@@ -8,7 +8,8 @@ import { createLab } from "../harness/lab.js";
 import { HOST_NS } from "../harness/exec.js";
 import { startUdpReceiver } from "../harness/traffic.js";
 import { Nfacctd, Nfcapd, freeUdpPort, nfAddresses, type PmacctFlow } from "./peers.js";
-import { sendFromPorts, startInteropAgent, tempDir, udpIpBytes, until, waitExported } from "./interop-agent.js";
+import { sendFromPorts, startInteropAgent, udpIpBytes, until, waitExported } from "./interop-agent.js";
+import { tempDir } from "../harness/temp-dir.js";
 
 const tuple = (f: PmacctFlow) => ({ src: f.ip_src, dst: f.ip_dst, sport: f.port_src, dport: f.port_dst, proto: f.ip_proto, packets: f.packets, bytes: f.bytes });
 const byPort = (a: { sport: number }, b: { sport: number }) => a.sport - b.sport;
@@ -19,7 +20,7 @@ describe("IPFIX export read by pmacct", () => {
     const lab = await createLab(t);
     const pair = await lab.veth({ ns: HOST_NS }, { ns: await lab.netns() });
     const port = await freeUdpPort();
-    const nfacctd = await Nfacctd.start(lab, join(tempDir(t), "nfacctd"), port);
+    const nfacctd = await Nfacctd.start(lab, join(tempDir("rfm-interop-", t), "nfacctd"), port);
     t.after(() => nfacctd.stop());
     await startInteropAgent(t, pair, { ipfix: { host: "127.0.0.1", port } });
     const rx = await startUdpReceiver(lab, { ns: HOST_NS });
@@ -42,7 +43,7 @@ describe("IPFIX export read by pmacct", () => {
     const lab = await createLab(t);
     const pair = await lab.veth({ ns: HOST_NS }, { ns: await lab.netns() });
     const port = await freeUdpPort();
-    const nfacctd = await Nfacctd.start(lab, join(tempDir(t), "nfacctd"), port, ["nfacctd_renormalize: true"]);
+    const nfacctd = await Nfacctd.start(lab, join(tempDir("rfm-interop-", t), "nfacctd"), port, ["nfacctd_renormalize: true"]);
     t.after(() => nfacctd.stop());
     const a = await startInteropAgent(t, pair, { bpf: { sample_rate: 10 }, ipfix: { host: "127.0.0.1", port } });
     const rx = await startUdpReceiver(lab, { ns: HOST_NS });
@@ -61,7 +62,7 @@ describe("IPFIX export read by pmacct", () => {
     if (!requirePrivileges(t)) return;
     const lab = await createLab(t);
     const pair = await lab.veth({ ns: HOST_NS }, { ns: await lab.netns() });
-    const dir = tempDir(t);
+    const dir = tempDir("rfm-interop-", t);
     const [p1, p2] = [await freeUdpPort(), await freeUdpPort()];
     const nfcapd = await Nfcapd.start(lab, join(dir, "nfcapd"), p1);
     const nfacctd = await Nfacctd.start(lab, join(dir, "nfacctd"), p2);

@@ -10,7 +10,8 @@ import { createLab } from "../harness/lab.js";
 import { HOST_NS } from "../harness/exec.js";
 import { startUdpReceiver } from "../harness/traffic.js";
 import { Nfcapd, TsharkCapture, freeUdpPort } from "./peers.js";
-import { sendFromPorts, sleep, startInteropAgent, tempDir, udpIpBytes, waitExported } from "./interop-agent.js";
+import { sendFromPorts, sleep, startInteropAgent, udpIpBytes, waitExported } from "./interop-agent.js";
+import { tempDir } from "../harness/temp-dir.js";
 
 const TEMPLATE_SET = 2;
 const OPTIONS_TEMPLATE_SET = 3;
@@ -20,7 +21,7 @@ describe("IPFIX export decoded by tshark", () => {
     if (!requirePrivileges(t)) return;
     const lab = await createLab(t);
     const pair = await lab.veth({ ns: HOST_NS }, { ns: await lab.netns() });
-    const dir = tempDir(t);
+    const dir = tempDir("rfm-interop-", t);
     const port = await freeUdpPort();
     // A listener, so that no datagram is refused (a refusal makes the agent resend templates early).
     const nfcapd = await Nfcapd.start(lab, join(dir, "nfcapd"), port);
