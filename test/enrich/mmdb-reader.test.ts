@@ -14,12 +14,11 @@ const run = promisify(execFile);
 
 const ASN_BUILT = 1_700_000_000; // 2023-11-14T22:13:20Z
 
-let dir = "";
+const dir = tempDir("rfm-mmdb-");
 const files = { asn: "", city: "", asnV4Only: "" };
 const bytes = { asn: Buffer.alloc(0), city: Buffer.alloc(0), asnV4Only: Buffer.alloc(0) };
 
 before(async () => {
-  dir = tempDir("rfm-mmdb-");
   files.asn = join(dir, "asn.mmdb");
   files.city = join(dir, "city.mmdb");
   files.asnV4Only = join(dir, "asn-v4.mmdb");

@@ -14,11 +14,10 @@ const ASN_V1_BUILT = new Date("2024-01-02T03:04:05Z");
 const ASN_V2_BUILT = new Date("2024-02-03T04:05:06Z");
 const CITY_BUILT = new Date("2024-03-04T05:06:07Z");
 
-let dir = "";
+const dir = tempDir("rfm-mmdb-");
 const db = { asnV1: "", asnV2: "", city: "", truncated: "", corrupt: "" };
 
 before(async () => {
-  dir = tempDir("rfm-mmdb-");
   db.asnV1 = join(dir, "asn-v1.mmdb");
   db.asnV2 = join(dir, "asn-v2.mmdb");
   db.city = join(dir, "city.mmdb");
