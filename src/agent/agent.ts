@@ -16,6 +16,7 @@ import { MmdbSource, versionDates } from "../enrich/index.js";
 import { FlowEnricher, type AsnSource } from "../enrich/flow-enricher.js";
 import { BmpListener, RibAsnSource } from "../enrich/bmp-listener.js";
 import { Rib } from "../rib/rib.js";
+import { formatRouteDistinguisher } from "../bmp/route-distinguisher.js";
 import { ErrorCounters } from "../metrics/errors.js";
 import { AgentMetrics } from "../metrics/agent-metrics.js";
 import { MetricsServer } from "../metrics/server.js";
@@ -210,7 +211,8 @@ export class Agent {
     });
     const bmp = config.agent.enrich.rib.bmp;
     if (bmp.enabled) {
-      this.rib = new Rib();
+      // Read at start only: a changed list takes a restart (routes are sorted into tables by it on arrival).
+      this.rib = new Rib({ labelDistinguishers: bmp.distinguishers });
       this.bmp = new BmpListener({ host: bmp.listen.host, port: bmp.listen.port, rib: this.rib, errors: this.errors });
       await this.bmp.listen();
     }
@@ -250,9 +252,12 @@ export class Agent {
     return this.deps.config.agent.bpf.max_sample_rate;
   }
 
-  /** The RIB line of `rfm status` and the answer of `rfm rib summary`; null without BMP. */
+  /** The RIB line of `rfm status` and the answer of `rfm rib summary` (distinguishers as text); null without BMP. */
   ribSummary() {
-    return this.rib && this.bmp ? { listen: this.bmp.address, ...this.rib.summary() } : null;
+    if (!this.rib || !this.bmp) return null;
+    const s = this.rib.summary();
+    const excluded = s.excluded.map((e) => ({ distinguisher: formatRouteDistinguisher(e.distinguisher), routes: e.routes }));
+    return { listen: this.bmp.address, ...s, excluded };
   }
 
   /** What `rfm status` shows. */

@@ -9,6 +9,7 @@ import { versionDates } from "../enrich/index.js";
 import type { RouteDetail } from "../rib/rib.js";
 import type { MeteredLink } from "../watcher/metering.js";
 import { isBpfError } from "../bpf/addon.js";
+import { formatRouteDistinguisher } from "../bmp/route-distinguisher.js";
 
 export interface FlowRow {
   ifname: string;
@@ -32,9 +33,9 @@ export type StatusAnswer = ReturnType<Agent["status"]>;
 export type RibSummaryAnswer = NonNullable<StatusAnswer["rib"]>;
 export type RibLookupAnswer = ReturnType<typeof ribLookupAnswer>;
 
-/** A route detail as JSON carries it: the 64-bit distinguisher as text. */
+/** A route detail as JSON carries it: the distinguisher in its route distinguisher text form ("0", "65500:108"). */
 function ribLookupAnswer(d: RouteDetail) {
-  return { ...d, view: { ...d.view, distinguisher: d.view.distinguisher.toString() } };
+  return { ...d, view: { ...d.view, distinguisher: formatRouteDistinguisher(d.view.distinguisher) } };
 }
 
 export function controlCommands(agent: Agent, configText: string, startedAt: number): Map<string, CommandHandler> {

@@ -25,6 +25,7 @@ export type {
   Termination,
 } from "./messages.js";
 export { peerKey, type PerPeerHeader } from "./per-peer-header.js";
+export { formatRouteDistinguisher, parseRouteDistinguisher } from "./route-distinguisher.js";
 export type { BmpProblem, BmpProblemCode, ProblemAction } from "./problem.js";
 export type { DecodedUpdate, SkippedFamily, UpdateOutcome } from "./bgp-update.js";
 export { familyKey, type AddressFamily, type AnnouncedRoute, type Route } from "./prefix.js";

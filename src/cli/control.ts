@@ -66,7 +66,9 @@ function meterTable(rows: MeterStatusRow[]): string {
 
 function ribSummaryText(r: RibSummaryAnswer): string {
   const listen = !r.listen ? "(not listening)" : r.listen.host.includes(":") ? `[${r.listen.host}]:${r.listen.port}` : `${r.listen.host}:${r.listen.port}`;
-  return `${listen}: ${r.prefixes.ipv4} ipv4 and ${r.prefixes.ipv6} ipv6 prefixes, ${r.routes} routes in ${r.views} views`;
+  const text = `${listen}: ${r.prefixes.ipv4} ipv4 and ${r.prefixes.ipv6} ipv6 prefixes, ${r.routes} routes in ${r.views} views`;
+  if (r.excluded.length === 0) return text;
+  return `${text}; not labelling flows: peer distinguisher ${r.excluded.map((e) => `${e.distinguisher} (${e.routes} routes)`).join(", ")}`;
 }
 
 

@@ -3,7 +3,8 @@
 // order so its head is the best route), and the LPM trie over prefix ids.
 // Preference: lower view rank (ranks order views by the selection rules), then
 // lower path id. Renumbering ranks keeps the relative order of views, so the
-// lists stay sorted.
+// lists stay sorted. A table without lookups (routes held but never matched)
+// keeps no trie at all.
 import { wordMask } from "./address-words.js";
 import type { AttributeStore } from "./attribute-store.js";
 import { formatKey } from "./prefix.js";
@@ -20,7 +21,8 @@ export const enum Announced {
 
 export class FamilyTable {
   readonly index: PrefixIndex;
-  private readonly trie: StrideTrie | PathTrie;
+  /** Absent in a table without lookups: its lookup methods must not be called. */
+  private readonly trie: StrideTrie | PathTrie | undefined;
   private readonly words: 1 | 4;
   // per prefix id: first (best) route, and its attribute set for lookups
   private head = growable(Int32Array, 1024);
@@ -45,10 +47,11 @@ export class FamilyTable {
     /** view slot -> routes; kept by this table for its routes. */
     private readonly viewRoutes: Int32Array,
     private readonly attrs: AttributeStore,
+    lookups = true,
   ) {
     this.words = family === 4 ? 1 : 4;
     this.index = new PrefixIndex(this.words);
-    this.trie = family === 4 ? new StrideTrie() : new PathTrie();
+    this.trie = !lookups ? undefined : family === 4 ? new StrideTrie() : new PathTrie();
   }
 
   get prefixes(): number {
@@ -56,12 +59,12 @@ export class FamilyTable {
   }
 
   get trieNodes(): number {
-    return this.trie.nodes;
+    return this.trie?.nodes ?? 0;
   }
 
   get bytes(): number {
     return (
-      this.index.bytes + this.trie.bytes + this.head.byteLength + this.bestAttr.byteLength +
+      this.index.bytes + (this.trie?.bytes ?? 0) + this.head.byteLength + this.bestAttr.byteLength +
       this.rView.byteLength + this.rPath.byteLength + this.rAttr.byteLength + this.rNext.byteLength
     );
   }
@@ -240,14 +243,14 @@ export class FamilyTable {
     this.head[pid] = -1;
     this.bestAttr[pid] = -1;
     this.lengthCount[len]++;
-    if (len > 0) this.trie.insert(k, 0, len, pid, this.index.lens);
+    if (len > 0) this.trie?.insert(k, 0, len, pid, this.index.lens);
     return pid;
   }
 
   private removePrefix(pid: number): void {
     const len = this.index.lens[pid]!;
     const ko = pid * this.words;
-    if (len > 0) this.trie.remove(this.index.keys, ko, len, pid, this.coveringPrefix(ko, len));
+    if (len > 0 && this.trie) this.trie.remove(this.index.keys, ko, len, pid, this.coveringPrefix(ko, len));
     this.index.remove(pid);
     this.lengthCount[len]--;
   }

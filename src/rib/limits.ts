@@ -8,6 +8,12 @@ export interface RibOptions {
   maxViews?: number;
   /** How long an ended session's views outlive it once a newer session of the speaker is up (default 5 min). */
   staleViewMs?: number;
+  /**
+   * Peer distinguishers (unsigned 64-bit) whose routes label flows; default
+   * [0n], the global instance. Routes of other distinguishers (VRFs) are held
+   * and counted like any other but never looked up.
+   */
+  labelDistinguishers?: readonly bigint[];
   /** Wall clock in ms (tests inject one). */
   now?: () => number;
 }

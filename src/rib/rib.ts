@@ -3,6 +3,12 @@
 // Sessions, views and their retirement live here; storage is the family
 // tables' (typed arrays) and the attribute store's (interned sets).
 //
+// Only views of the peer distinguishers that label (the global instance, 0,
+// unless configured) go into the tables lookups read. A VRF's routes (an RD
+// instance peer, a VRF's Loc-RIB) would otherwise label global traffic with
+// whatever its more specific prefixes say; they go into tables of their own,
+// held and counted like the others, that no lookup ever sees.
+//
 // Lifecycle of a speaker's routes:
 //   - sessionEnded: the views stay and keep serving (stale);
 //   - a newer session of the same speaker re-announcing a (peer, policy)
@@ -18,7 +24,8 @@
 import { formatAddress } from "../net/address.js";
 import { fromHostOrder, isMappedWords, wordAt } from "./address-words.js";
 import { AttributeStore } from "./attribute-store.js";
-import { Announced, FamilyTable } from "./family-table.js";
+import { Announced, type FamilyTable } from "./family-table.js";
+import { FamilyPair } from "./family-pair.js";
 import {
   DEFAULT_MAX_ROUTES,
   DEFAULT_MAX_VIEWS,
@@ -38,9 +45,13 @@ export type { PeerKey, ViewKey } from "./view.js";
 export type { RibCounters, RibOptions } from "./limits.js";
 
 export interface RibSummary {
+  /** Prefixes flows are labelled from. */
   prefixes: { ipv4: number; ipv6: number };
+  /** Every route held, labelling or not. */
   routes: number;
   views: number;
+  /** Routes held for peer distinguishers that do not label flows: those that hold any, lowest distinguisher first. */
+  excluded: { distinguisher: bigint; routes: number }[];
   attributeSets: number;
   sessions: { open: number; ended: number };
   /** BMP peers reported up (peerUp without peerDown) in open sessions. */
@@ -59,8 +70,11 @@ export class Rib {
   private readonly now: () => number;
   private readonly attrs = new AttributeStore();
   private readonly viewTable: ViewTable;
-  private readonly v4: FamilyTable;
-  private readonly v6: FamilyTable;
+  /** The routes of views whose distinguisher labels: what lookups read. */
+  private readonly labelling: FamilyPair;
+  /** The routes of every other view: held, never looked up. */
+  private readonly excluded: FamilyPair;
+  private readonly labels: ReadonlySet<bigint>;
   private readonly sessions = new Map<number, Session>();
   private sessionSeq = 0;
   /** Bumped whenever the set of stale views changes: invalidates View.older. */
@@ -76,8 +90,9 @@ export class Rib {
     this.now = opts.now ?? Date.now;
     this.viewTable = new ViewTable(this.maxViews);
     this.dying = new Uint8Array(this.maxViews);
-    this.v4 = new FamilyTable(4, this.viewTable.ranks, this.viewTable.routes, this.attrs);
-    this.v6 = new FamilyTable(6, this.viewTable.ranks, this.viewTable.routes, this.attrs);
+    this.labelling = new FamilyPair(this.viewTable.ranks, this.viewTable.routes, this.attrs, true);
+    this.excluded = new FamilyPair(this.viewTable.ranks, this.viewTable.routes, this.attrs, false);
+    this.labels = new Set((opts.labelDistinguishers ?? [0n]).map((d) => BigInt.asUintN(64, d)));
   }
 
   // ---- sessions and peers ----
@@ -144,7 +159,7 @@ export class Rib {
     const len = prefix.length;
     this.replaceOlder(v, table, len);
     const attr = this.attrs.intern(route, v.peerAddress, this.counters);
-    const mayAdd = this.v4.routes + this.v6.routes < this.maxRoutes;
+    const mayAdd = this.labelling.routes + this.excluded.routes < this.maxRoutes;
     if (table.announce(this.key, len, v.slot, (route.pathId ?? 0) >>> 0, attr, mayAdd) === Announced.Refused) {
       this.attrs.release(attr);
       this.counters.routesRejected++;
@@ -178,7 +193,7 @@ export class Rib {
     if (copies.length === 0) return 0;
     if (family !== undefined) {
       for (const u of copies) this.dying[u.slot] = 1;
-      (family === 4 ? this.v4 : this.v6).dropViews(this.dying);
+      this.pairOf(view).of(family).dropViews(this.dying);
       for (const u of copies) this.dying[u.slot] = 0;
     }
     const gone = family === undefined ? copies : copies.filter((u) => this.viewTable.routes[u.slot] === 0);
@@ -199,7 +214,7 @@ export class Rib {
     const w1 = wordAt(address, offset + 4);
     const w2 = wordAt(address, offset + 8);
     const w3 = wordAt(address, offset + 12);
-    return isMappedWords(w0, w1, w2) ? this.v4.lookup4(w3) : this.v6.lookup6(w0, w1, w2, w3);
+    return isMappedWords(w0, w1, w2) ? this.labelling.v4.lookup4(w3) : this.labelling.v6.lookup6(w0, w1, w2, w3);
   }
 
   /** `lookup` over the flow table's key words: four words read in host order over the address bytes. */
@@ -208,7 +223,7 @@ export class Rib {
     const w1 = fromHostOrder(words[offset + 1]!);
     const w2 = fromHostOrder(words[offset + 2]!);
     const w3 = fromHostOrder(words[offset + 3]!);
-    return isMappedWords(w0, w1, w2) ? this.v4.lookup4(w3) : this.v6.lookup6(w0, w1, w2, w3);
+    return isMappedWords(w0, w1, w2) ? this.labelling.v4.lookup4(w3) : this.labelling.v6.lookup6(w0, w1, w2, w3);
   }
 
   /** Origin ASN of a looked-up attribute set (0: AS_SET or unknown). */
@@ -231,7 +246,7 @@ export class Rib {
     const w1 = wordAt(address, 4);
     const w2 = wordAt(address, 8);
     const w3 = wordAt(address, 12);
-    const table = isMappedWords(w0, w1, w2) ? this.v4 : this.v6;
+    const table = this.labelling.of(isMappedWords(w0, w1, w2) ? 4 : 6);
     const pid = table.match(w0, w1, w2, w3);
     if (pid < 0) return null;
     const best = table.bestOf(pid);
@@ -254,14 +269,15 @@ export class Rib {
       peersUp += s.peersUp.size;
     }
     return {
-      prefixes: { ipv4: this.v4.prefixes, ipv6: this.v6.prefixes },
-      routes: this.v4.routes + this.v6.routes,
+      prefixes: { ipv4: this.labelling.v4.prefixes, ipv6: this.labelling.v6.prefixes },
+      routes: this.labelling.routes + this.excluded.routes,
       views: this.viewTable.size,
+      excluded: this.excludedRoutes(),
       attributeSets: this.attrs.size,
       sessions: { open, ended: this.sessions.size - open },
       peersUp,
-      trieNodes: { ipv4: this.v4.trieNodes, ipv6: this.v6.trieNodes },
-      bytes: this.v4.bytes + this.v6.bytes + this.attrs.bytes,
+      trieNodes: { ipv4: this.labelling.v4.trieNodes, ipv6: this.labelling.v6.trieNodes },
+      bytes: this.labelling.bytes + this.excluded.bytes + this.attrs.bytes,
     };
   }
 
@@ -272,7 +288,7 @@ export class Rib {
 
   // ---- internals ----
 
-  /** Checks the session, the peer and the prefix; keys the prefix into this.key and returns its family's table. */
+  /** Checks the session, the peer and the prefix; keys the prefix into this.key and returns the view's table of its family. */
   private keyed(view: ViewKey, prefix: Prefix): FamilyTable | undefined {
     if (!this.openSession(view.session)) return undefined;
     if (!this.validPeer(view)) return undefined;
@@ -281,7 +297,23 @@ export class Rib {
       this.counters.invalidInputs++;
       return undefined;
     }
-    return family === 4 ? this.v4 : this.v6;
+    return this.pairOf(view).of(family);
+  }
+
+  /** The tables of a peer's views (a view's stale copies have its distinguisher, so the same tables). */
+  private pairOf(peer: PeerKey): FamilyPair {
+    const d = peer.distinguisher ?? 0n;
+    return this.labels.has(d < 0n ? BigInt.asUintN(64, d) : d) ? this.labelling : this.excluded;
+  }
+
+  private excludedRoutes(): RibSummary["excluded"] {
+    const routes = new Map<bigint, number>();
+    for (const v of this.viewTable.ordered()) {
+      const d = BigInt.asUintN(64, v.distinguisher);
+      const n = this.viewTable.routes[v.slot]!;
+      if (n > 0 && !this.labels.has(d)) routes.set(d, (routes.get(d) ?? 0) + n);
+    }
+    return [...routes].sort(([a], [b]) => (a < b ? -1 : 1)).map(([distinguisher, n]) => ({ distinguisher, routes: n }));
   }
 
   private validPeer(peer: PeerKey): boolean {
@@ -356,7 +388,7 @@ export class Rib {
   private dropViews(gone: View[]): number {
     if (gone.length === 0) return 0;
     for (const v of gone) this.dying[v.slot] = 1;
-    const removed = this.v4.dropViews(this.dying) + this.v6.dropViews(this.dying);
+    const removed = this.labelling.dropViews(this.dying) + this.excluded.dropViews(this.dying);
     for (const v of gone) {
       this.dying[v.slot] = 0;
       this.viewTable.remove(v);

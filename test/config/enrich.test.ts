@@ -27,7 +27,7 @@ describe("[agent.enrich]: everything off by default", () => {
   test("no MaxMind DB files and no BMP listener", () => {
     assert.deepEqual(load(withAgent()).config.agent.enrich, {
       mmdb: { asn_db: "", city_db: "" },
-      rib: { bmp: { host: "", port: 0, enabled: false, listen: null } },
+      rib: { bmp: { host: "", port: 0, distinguishers: [0n], enabled: false, listen: null } },
     });
   });
 });
@@ -47,10 +47,10 @@ describe("agent.enrich.mmdb.asn_db and city_db: paths, checked only for type", (
 
 describe("agent.enrich.rib.bmp: the BMP listener is on when host or port is set", () => {
   test('is off when host = "" and port = 0 are written out (both mean unset)', () => {
-    assert.deepEqual(bmp('host = ""', "port = 0"), { host: "", port: 0, enabled: false, listen: null });
+    assert.deepEqual(bmp('host = ""', "port = 0"), { host: "", port: 0, distinguishers: [0n], enabled: false, listen: null });
   });
   test('port alone turns it on, listening on "::1"', () => {
-    assert.deepEqual(bmp("port = 1790"), { host: "", port: 1790, enabled: true, listen: { host: "::1", port: 1790 } });
+    assert.deepEqual(bmp("port = 1790"), { host: "", port: 1790, distinguishers: [0n], enabled: true, listen: { host: "::1", port: 1790 } });
   });
   test("host alone turns it on, listening on port 11019", () => {
     assert.deepEqual(bmp('host = "0.0.0.0"').listen, { host: "0.0.0.0", port: 11019 });
@@ -78,6 +78,57 @@ describe("agent.enrich.rib.bmp.port: 0 (unset) or 1 to 65535", () => {
   });
   test("rejects a string", () => {
     assert.equal(problem("enrich.rib.bmp", "port", 'port = "11019"'), 'expected an integer, found string "11019"');
+  });
+});
+
+describe("agent.enrich.rib.bmp.distinguishers: the peer distinguishers whose routes label flows", () => {
+  const distinguishers = (list: string) => bmp(`distinguishers = ${list}`).distinguishers;
+
+  test('defaults to ["0"]: the global instance only', () => {
+    assert.deepEqual(bmp("port = 1790").distinguishers, [0n]);
+  });
+  test("takes every route distinguisher form, as its 64-bit value (RFC 4364 type and value)", () => {
+    assert.deepEqual(distinguishers('["0", "65500:108", "4200000000:7", "192.0.2.1:7", "0x0003000000000001"]'), [
+      0n,
+      (0xffdcn << 32n) | 108n,
+      (2n << 48n) | (4_200_000_000n << 16n) | 7n,
+      (1n << 48n) | (0xc0000201n << 16n) | 7n,
+      (3n << 48n) | 1n,
+    ]);
+  });
+  test("may leave the global instance out", () => {
+    assert.deepEqual(distinguishers('["65500:108"]'), [(0xffdcn << 32n) | 108n]);
+  });
+  test("rejects an entry that is no route distinguisher, naming it", () => {
+    assert.equal(
+      problem("enrich.rib.bmp", "distinguishers[0]", 'distinguishers = ["65500"]'),
+      '"65500" is not a route distinguisher: write "0" (the global instance), AS:NUMBER ("65500:108"), IPV4:NUMBER ("192.0.2.1:7") or 0x and 16 hex digits',
+    );
+  });
+  test("rejects a number too large for the form, saying which", () => {
+    assert.equal(
+      problem("enrich.rib.bmp", "distinguishers[1]", 'distinguishers = ["0", "192.0.2.1:65536"]'),
+      '"192.0.2.1:65536": the number after an IPv4 address must be at most 65535',
+    );
+  });
+  test("reports every bad entry on its own line", () => {
+    const text = withTable("enrich.rib.bmp", "distinguishers = [", '  "0",', '  "65500:4294967296",', "  108,", '  "65500:108",', "]");
+    assert.deepEqual(
+      issuesOf(text).map((i) => `${i.line}: ${i.key}: ${i.message}`),
+      [
+        '6: agent.enrich.rib.bmp.distinguishers[1]: "65500:4294967296": the number after a 2-octet AS number must be at most 4294967295',
+        '7: agent.enrich.rib.bmp.distinguishers[2]: expected a route distinguisher string like "65500:108", found integer 108',
+      ],
+    );
+  });
+  test("rejects an empty list: no route would label", () => {
+    assert.equal(problem("enrich.rib.bmp", "distinguishers", "distinguishers = []"), 'must list at least one distinguisher ("0" is the global instance)');
+  });
+  test("rejects a single string", () => {
+    assert.equal(
+      problem("enrich.rib.bmp", "distinguishers", 'distinguishers = "65500:108"'),
+      'expected a list of route distinguishers like ["0", "65500:108"], found string "65500:108"',
+    );
   });
 });
 

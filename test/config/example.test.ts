@@ -34,4 +34,15 @@ describe("examples/rfm.toml", () => {
     assert.deepEqual(example.ipfix, defaults.ipfix);
     assert.deepEqual(example.log, defaults.log);
   });
+
+  test("its commented-out [agent.enrich.rib.bmp] parses once uncommented, and shows the default distinguishers", () => {
+    const block = /^# \[agent\.enrich\.rib\.bmp\]\n(?:# \w+ = .*\n)+/m.exec(text)?.[0] ?? "";
+    assert.match(block, /^# distinguishers = /m);
+    const uncommented = text.replace(block, block.replace(/^# /gm, ""));
+    const loaded = parseConfig(uncommented, EXAMPLE);
+    assert.deepEqual(loaded.warnings, []);
+    const bmp = loaded.config.agent.enrich.rib.bmp;
+    assert.deepEqual(bmp.listen, { host: "::1", port: 11019 });
+    assert.deepEqual(bmp.distinguishers, parseConfig('[agent]\ninterfaces = ["eth0"]\n').config.agent.enrich.rib.bmp.distinguishers);
+  });
 });

@@ -3,12 +3,11 @@
 // inside a message, the Peer Up / Route Monitoring / Peer Down sequence, and
 // 10,000 random chunks the agent survives while it keeps serving.
 import { tempDir } from "../harness/temp-dir.js";
-import { test, describe, type TestContext } from "node:test";
+import { test, describe } from "node:test";
 import * as assert from "node:assert/strict";
-import { connect, type Socket } from "node:net";
 import { requirePrivileges } from "../harness/privileges.js";
-import { freePort } from "../harness/ports.js";
-import { startAgent, until } from "../agent/agent-lab.js";
+import { until } from "../agent/agent-lab.js";
+import { announce, bmpAgent, hello, HOST, peerUpOf, Speaker } from "./bmp-speaker.js";
 import { runCli } from "../cli/run-cli.js";
 import { join } from "node:path";
 import { parseAddress } from "../../src/net/address.js";
@@ -17,14 +16,9 @@ import { MAX_BMP_SESSIONS } from "../../src/enrich/bmp-listener.js";
 import {
   a,
   bmp,
-  cap,
   cat,
-  initiation,
-  ip,
   notification,
-  open,
   peerDown,
-  peerUp,
   perPeer,
   prefixes,
   routeMirroring,
@@ -38,54 +32,6 @@ import {
   update,
 } from "../bmp/builders.js";
 
-const HOST = "127.0.0.1";
-
-/** One BMP speaker's TCP connection to the agent. */
-class Speaker {
-  closed = false;
-  readonly ended: Promise<void>;
-
-  private constructor(readonly sock: Socket) {
-    sock.on("error", () => undefined); // writes after the agent hung up fail: expected here
-    this.ended = new Promise((resolve) => sock.once("close", () => resolve()));
-    void this.ended.then(() => (this.closed = true));
-  }
-
-  static connect(t: TestContext, port: number): Promise<Speaker> {
-    return new Promise((resolve, reject) => {
-      const sock = connect({ host: HOST, port });
-      sock.once("error", reject);
-      sock.once("connect", () => {
-        sock.off("error", reject);
-        const s = new Speaker(sock);
-        t.after(() => sock.destroy());
-        resolve(s);
-      });
-    });
-  }
-
-  /** Resolves once the bytes are handed to the kernel (or the connection is gone). */
-  send(...messages: Uint8Array[]): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.closed) return resolve();
-      this.sock.write(cat(...messages), () => resolve());
-    });
-  }
-
-  /** Closes our side and waits until the connection is gone. */
-  async end(): Promise<void> {
-    this.sock.end();
-    await this.ended;
-  }
-}
-
-async function bmpAgent(t: TestContext, control: Record<string, Record<string, unknown>> = {}): Promise<{ agent: Agent; port: number; scrape: () => Promise<string> }> {
-  const port = await freePort(HOST);
-  const started = await startAgent(t, ["rfmt-none"], control, `[agent.enrich.rib.bmp]\nhost = "${HOST}"\nport = ${port}\n`);
-  const scrape = async () => (await fetch(`http://[::1]:${started.port}/metrics`)).text();
-  return { agent: started.agent, port, scrape };
-}
-
 function origin(agent: Agent, addr: string): number {
   const ref = agent.rib!.lookup(parseAddress(addr));
   return ref < 0 ? -1 : agent.rib!.origin(ref);
@@ -97,18 +43,9 @@ function bmpErrorsIn(scrape: string): number {
   return Number(m[1]);
 }
 
-// The streams: a monitored router 192.0.2.1 (AS 65001) and its peers.
-const hello = initiation(tlv(1, "rfm test speaker"), tlv(2, "r1"));
-const openOf = (asn: number, id: string) => open({ asn, bgpId: id, capabilities: [cap.multiprotocol(1, 1), cap.multiprotocol(2, 1), cap.fourOctetAs(asn)] });
+// The streams: a monitored router 192.0.2.1 (AS 65001) and its global instance peers.
 const peerOf = (address: string, asn = 65002, post = false) => perPeer({ address, asn, bgpId: address, flags: post ? 0x40 : 0 });
-const up = (address: string, asn = 65002) => peerUp(peerOf(address, asn), { local: "192.0.2.1", sent: openOf(65001, "192.0.2.1"), received: openOf(asn, address) });
-/** Route Monitoring announcing IPv4 or IPv6 prefixes with one AS path. */
-function announce(peer: Uint8Array, prefix: string, path: number[]): Uint8Array {
-  const attrs = prefix.includes(":")
-    ? [a.origin(), a.path(...path), a.mpReach(2, 1, ip("2001:db8::2"), prefixes(prefix))]
-    : [a.origin(), a.path(...path), a.nextHop("192.0.2.2")];
-  return routeMonitoring(peer, update({ attributes: attrs, ...(prefix.includes(":") ? {} : { nlri: prefixes(prefix) }) }));
-}
+const up = (address: string, asn = 65002) => peerUpOf(peerOf(address, asn), address, asn);
 function withdraw(peer: Uint8Array, prefix: string): Uint8Array {
   return routeMonitoring(peer, prefix.includes(":") ? update({ attributes: [a.mpUnreach(2, 1, prefixes(prefix))] }) : update({ withdrawn: prefixes(prefix) }));
 }

@@ -11,9 +11,9 @@ import { originAt, prefix, rib, route, view } from "./fixtures.js";
 const P = prefix("203.0.113.0/24");
 const AT = "203.0.113.1";
 
-/** Announces P from each view (origin = index + 1) in the given order; returns the winner's origin. */
+/** Announces P from each view (origin = index + 1) in the given order; returns the winner's origin. Every view's distinguisher labels. */
 function winner(views: ViewKey[], order: number[]): number | null {
-  const r = rib();
+  const r = rib({ labelDistinguishers: views.map((v) => v.distinguisher ?? 0n) });
   for (const i of order) r.announce(views[i]!, P, route(i + 1));
   return originAt(r, AT);
 }

@@ -1,8 +1,9 @@
 // Property: under any sequence of announcements, withdrawals and peer downs
 // across several views, every lookup agrees with a naive model (a list of
 // routes, a linear scan for the longest covering prefix, the selection rules
-// written out as a fixed order of the views), and so do the counts of
-// prefixes, routes and shared attribute sets.
+// written out as a fixed order of the views, among the views whose peer
+// distinguisher labels), and so do the counts of prefixes, routes (those
+// held for distinguishers that do not label, too) and shared attribute sets.
 import { test, describe } from "node:test";
 import * as assert from "node:assert/strict";
 import fc from "fast-check";
@@ -55,6 +56,10 @@ function covers(p: P, a: Uint8Array): boolean {
 
 class Model {
   routes: ModelRoute[] = [];
+  constructor(readonly labels: readonly bigint[]) {}
+  labelling(r: ModelRoute): boolean {
+    return this.labels.includes(VIEWS[r.view]!.distinguisher ?? 0n);
+  }
   announce(view: number, p: P, pathId: number, origin: number): void {
     this.withdraw(view, p, pathId);
     this.routes.push({ view, key: keyOf(p), p: masked(p), pathId, origin });
@@ -71,7 +76,7 @@ class Model {
   lookup(a: Uint8Array): ModelRoute | null {
     let best: ModelRoute | null = null;
     for (const r of this.routes) {
-      if (r.p.length === 0 || !covers(r.p, a)) continue;
+      if (r.p.length === 0 || !this.labelling(r) || !covers(r.p, a)) continue;
       if (
         !best || r.p.length > best.p.length ||
         (r.p.length === best.p.length && (RANK[r.view]! < RANK[best.view]! || (r.view === best.view && r.pathId < best.pathId)))
@@ -173,19 +178,22 @@ function check(rib: Rib, model: Model, addresses: Uint8Array[]): void {
     assert.equal(rib.origin(rib.lookup(a)), want.origin, where);
   }
   const s = rib.summary();
-  const keys = new Set(model.routes.map((r) => r.key));
+  const keys = new Set(model.routes.filter((r) => model.labelling(r)).map((r) => r.key));
   const v4 = [...keys].filter((k) => !k.includes(":") || k.startsWith("::ffff:")).length;
   assert.equal(s.routes, model.routes.length, "routes");
   assert.deepEqual(s.prefixes, { ipv4: v4, ipv6: keys.size - v4 }, "prefixes");
+  const held = (d: bigint) => model.routes.filter((r) => !model.labelling(r) && VIEWS[r.view]!.distinguisher === d).length;
+  const excluded = [0n, 5n].map((d) => ({ distinguisher: d, routes: held(d) })).filter((e) => e.routes > 0);
+  assert.deepEqual(s.excluded, excluded, "routes held but not labelling, per distinguisher");
   // A set is (origin, peer AS, peer address, AS path): shared across prefixes.
   const sets = new Set(model.routes.map((r) => `${r.origin}|${formatAddress(VIEWS[r.view]!.peerAddress)}`));
   assert.equal(s.attributeSets, sets.size, "attribute sets");
 }
 
-function run(prefixes: P[], ops: Op[], extra: Uint8Array[], everyOp: boolean): void {
-  const rib = new Rib();
+function run(prefixes: P[], ops: Op[], extra: Uint8Array[], everyOp: boolean, labels: readonly bigint[]): void {
+  const rib = new Rib({ labelDistinguishers: labels });
   rib.sessionOpened(1, "r1");
-  const model = new Model();
+  const model = new Model(labels);
   const addresses = probes(prefixes, extra);
   for (const o of ops) {
     const p = o.kind === "peerDown" ? undefined : prefixes[o.p]!;
@@ -209,6 +217,9 @@ function run(prefixes: P[], ops: Op[], extra: Uint8Array[], everyOp: boolean): v
   assert.deepEqual([s.routes, s.prefixes, s.attributeSets, s.trieNodes], [0, { ipv4: 0, ipv6: 0 }, 0, { ipv4: 0, ipv6: 0 }]);
 }
 
+/** Distinguishers that label: the default (the global instance), both of VIEWS', or view 1's VRF alone. */
+const LABELS = fc.constantFrom([0n], [0n, 5n], [5n]);
+
 const randomAddress = fc.oneof(
   fc.uint8Array({ minLength: 16, maxLength: 16 }),
   fc.uint8Array({ minLength: 4, maxLength: 4 }).map((b) => Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, ...b)),
@@ -219,9 +230,9 @@ describe("RIB against a naive model", () => {
     fc.assert(
       fc.property(
         fc.array(fc.oneof(v4Prefix, v6Prefix), { minLength: 1, maxLength: 14 }).chain((prefixes) =>
-          fc.tuple(fc.constant(prefixes), fc.array(op(prefixes.length), { maxLength: 80 }), fc.array(randomAddress, { maxLength: 8 })),
+          fc.tuple(fc.constant(prefixes), fc.array(op(prefixes.length), { maxLength: 80 }), fc.array(randomAddress, { maxLength: 8 }), LABELS),
         ),
-        ([prefixes, ops, extra]) => run(prefixes, ops, extra, true),
+        ([prefixes, ops, extra, labels]) => run(prefixes, ops, extra, true, labels),
       ),
       { numRuns: 300, interruptAfterTimeLimit: 60_000, markInterruptAsFailure: true },
     );
@@ -231,9 +242,9 @@ describe("RIB against a naive model", () => {
     fc.assert(
       fc.property(
         fc.array(fc.oneof(v4Prefix, v6Prefix), { minLength: 50, maxLength: 300 }).chain((prefixes) =>
-          fc.tuple(fc.constant(prefixes), fc.array(op(prefixes.length), { minLength: 200, maxLength: 1500 }), fc.array(randomAddress, { maxLength: 50 })),
+          fc.tuple(fc.constant(prefixes), fc.array(op(prefixes.length), { minLength: 200, maxLength: 1500 }), fc.array(randomAddress, { maxLength: 50 }), LABELS),
         ),
-        ([prefixes, ops, extra]) => run(prefixes, ops, extra, false),
+        ([prefixes, ops, extra, labels]) => run(prefixes, ops, extra, false, labels),
       ),
       { numRuns: 40, interruptAfterTimeLimit: 60_000, markInterruptAsFailure: true },
     );

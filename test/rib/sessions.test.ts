@@ -24,7 +24,7 @@ function endedSession() {
 
 describe("RIB peers", () => {
   test("peer down withdraws both policies of that peer, and only that peer", () => {
-    const r = new Rib();
+    const r = new Rib({ labelDistinguishers: [0n, 3n] });
     r.sessionOpened(1, "r1");
     r.announce(view(1, X, { post: true }), prefix("10.1.0.0/16"), route(1));
     r.announce(view(1, X, { post: false }), prefix("10.2.0.0/16"), route(1));

@@ -1,10 +1,12 @@
 // [agent.enrich]: what flows are annotated with. [agent.enrich.mmdb] names
 // MaxMind DB files; [agent.enrich.rib.bmp] is the BMP listener that feeds the
-// routing table. Paths are only type-checked here: the agent opens the files
-// when it starts, so `rfm config check` works on a machine without them.
+// routing table, and the peer distinguishers whose routes may label flows.
+// Paths are only type-checked here: the agent opens the files when it starts,
+// so `rfm config check` works on a machine without them.
 
-import type { z } from "zod";
-import { integer, string, table } from "../fields.js";
+import { z } from "zod";
+import { parseRouteDistinguisher } from "../../bmp/route-distinguisher.js";
+import { expected, integer, string, table } from "../fields.js";
 
 export const BMP_DEFAULT_HOST = "::1";
 export const BMP_DEFAULT_PORT = 11019; // RFC 7854 assigns none; GoBGP sends to 11019 by default
@@ -24,11 +26,29 @@ export interface BmpListen {
 
 type BmpSwitch = { enabled: true; listen: BmpListen } | { enabled: false; listen: null };
 
+/** A route distinguisher as text ("0", "65500:108", "192.0.2.1:7", ...), as its 64-bit value. */
+const distinguisher = z.string({ error: expected('a route distinguisher string like "65500:108"') }).transform((text, ctx) => {
+  try {
+    return parseRouteDistinguisher(text);
+  } catch (err) {
+    ctx.addIssue({ code: "custom", message: (err as Error).message, input: text });
+    return z.NEVER;
+  }
+});
+
+// Only the global instance labels by default: a VRF's routes (RD instance
+// peers, a VRF's Loc-RIB) describe another routing table than the one most
+// traffic here follows.
+const distinguishers = z
+  .array(distinguisher, { error: expected('a list of route distinguishers like ["0", "65500:108"]') })
+  .min(1, { error: 'must list at least one distinguisher ("0" is the global instance)' });
+
 // Like agent.ipfix: "" and 0 mean unset, and setting either turns the listener on.
 const bmpSchema = table({
   host: string().default(""),
   port: integer(0, MAX_PORT).default(0),
-}).transform((bmp): { host: string; port: number } & BmpSwitch => {
+  distinguishers: distinguishers.default(() => [0n]),
+}).transform((bmp): { host: string; port: number; distinguishers: bigint[] } & BmpSwitch => {
   if (bmp.host === "" && bmp.port === 0) return { ...bmp, enabled: false, listen: null };
   return { ...bmp, enabled: true, listen: { host: bmp.host || BMP_DEFAULT_HOST, port: bmp.port || BMP_DEFAULT_PORT } };
 });
