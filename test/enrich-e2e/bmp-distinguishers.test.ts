@@ -4,10 +4,9 @@
 // distinguishers in agent.enrich.rib.bmp.distinguishers (default "0") label
 // flows; the others' routes are held and counted, and `rfm rib` says which
 // distinguisher a route came from.
+import { tempDir } from "../harness/temp-dir.js";
 import { test, describe, type TestContext } from "node:test";
 import * as assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { requirePrivileges } from "../harness/privileges.js";
 import { runCli } from "../cli/run-cli.js";
@@ -37,7 +36,7 @@ const DUMP = [
  * after a speaker sent DUMP and hung up: by then the agent applied all of it.
  */
 async function afterDump(t: TestContext, distinguishers?: string) {
-  const sock = join(mkdtempSync(join(tmpdir(), "rfm-vrf-")), "rfm.sock");
+  const sock = join(tempDir("rfm-vrf-", t), "rfm.sock");
   const { agent, port } = await bmpAgent(t, { control: { socket: sock } }, distinguishers ? `distinguishers = ${distinguishers}\n` : "");
   const speaker = await Speaker.connect(t, port);
   await speaker.send(...DUMP);
