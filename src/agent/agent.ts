@@ -339,6 +339,8 @@ export class Agent {
       this.addon.ringClose(this.ring);
       this.ring = undefined;
     }
+    // The exporter takes the whole final flush, whatever its queue_size.
+    this.ipfix?.beginClose();
     this.table.flushAll(EndReason.Forced);
     await this.control?.close();
     await this.ipfix?.close();

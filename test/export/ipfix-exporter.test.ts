@@ -111,6 +111,21 @@ describe("IPFIX exporter", () => {
     assert.ok((e.links[0].stats.sendErrors.get("ECONNREFUSED") ?? 0) > 0);
   });
 
+  test("the final flush at shutdown is sent whole, whatever queue_size, and close waits for every datagram", async (t) => {
+    const c = await Collector.start();
+    t.after(() => c.close());
+    const { e } = exporter(c.port, { queueSize: 10, flushIntervalMs: 60_000 });
+    e.start();
+    await until(() => e.links[0].connected);
+    e.beginClose();
+    e.sink(Array.from({ length: 1000 }, (_, i) => rec({ sport: i + 1 })));
+    await e.close();
+    assert.equal(e.queueDroppedCount, 0);
+    assert.equal(e.links[0].stats.records, 1000, "sent before close resolved");
+    await until(() => c.dataRecords(256).length === 1000);
+    assert.equal(new Set(c.dataRecords(256).map((r) => r[2])).size, 1000);
+  });
+
   test("observationPointId tells equal ifindexes of different namespaces apart", async (t) => {
     const c = await Collector.start();
     t.after(() => c.close());
