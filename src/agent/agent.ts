@@ -19,6 +19,7 @@ import { Rib } from "../rib/rib.js";
 import { ErrorCounters } from "../metrics/errors.js";
 import { AgentMetrics } from "../metrics/agent-metrics.js";
 import { MetricsServer } from "../metrics/server.js";
+import type { TextWriter } from "../metrics/exposition.js";
 import { Metering, type MeteredLink } from "../watcher/metering.js";
 import { log } from "../log/logger.js";
 import { ControlServer } from "../control/server.js";
@@ -97,7 +98,13 @@ export class Agent {
     }
     const flowLog = config.agent.log;
     if (flowLog.path) {
-      this.flowLog = new FlowLog({ path: flowLog.path, maxSize: flowLog.max_size, maxFiles: flowLog.max_files, iface: (i, tag) => this.iface(i, tag) });
+      this.flowLog = new FlowLog({
+        path: flowLog.path,
+        maxSize: flowLog.max_size,
+        maxFiles: flowLog.max_files,
+        iface: (i, tag) => this.iface(i, tag),
+        errors: this.errors,
+      });
       this.sinks.push(this.flowLog.sink);
     }
     this.datapath = Datapath.open({
@@ -152,7 +159,7 @@ export class Agent {
       rollups: this.rollups,
       errors: this.errors,
       sampleRate: () => this.sampleRate,
-      extra: this.ipfix ? [(w) => this.ipfix?.metrics(w)] : [],
+      extra: [...(this.ipfix ? [(w: TextWriter) => this.ipfix?.metrics(w)] : []), ...(this.flowLog ? [(w: TextWriter) => this.flowLog?.metrics(w)] : [])],
       // RIB overflows (routes or views refused, lists cut at 32) count as bmp errors.
       moreErrors: () => {
         // Ring records of the wrong size (another build of the program) count as ring_buffer errors.
