@@ -20,6 +20,7 @@ import { formatRouteDistinguisher } from "../bmp/route-distinguisher.js";
 import { ErrorCounters } from "../metrics/errors.js";
 import { AgentMetrics } from "../metrics/agent-metrics.js";
 import { MetricsServer } from "../metrics/server.js";
+import type { TextWriter } from "../metrics/exposition.js";
 import { Metering, type MeteredLink } from "../watcher/metering.js";
 import { log } from "../log/logger.js";
 import { ControlServer } from "../control/server.js";
@@ -98,7 +99,13 @@ export class Agent {
     }
     const flowLog = config.agent.log;
     if (flowLog.path) {
-      this.flowLog = new FlowLog({ path: flowLog.path, maxSize: flowLog.max_size, maxFiles: flowLog.max_files, iface: (i, tag) => this.iface(i, tag) });
+      this.flowLog = new FlowLog({
+        path: flowLog.path,
+        maxSize: flowLog.max_size,
+        maxFiles: flowLog.max_files,
+        iface: (i, tag) => this.iface(i, tag),
+        errors: this.errors,
+      });
       this.sinks.push(this.flowLog.sink);
     }
     this.datapath = Datapath.open({
@@ -153,7 +160,7 @@ export class Agent {
       rollups: this.rollups,
       errors: this.errors,
       sampleRate: () => this.sampleRate,
-      extra: this.ipfix ? [(w) => this.ipfix?.metrics(w)] : [],
+      extra: [...(this.ipfix ? [(w: TextWriter) => this.ipfix?.metrics(w)] : []), ...(this.flowLog ? [(w: TextWriter) => this.flowLog?.metrics(w)] : [])],
       // RIB overflows (routes or views refused, lists cut at 32) count as bmp errors.
       moreErrors: () => {
         // Ring records of the wrong size (another build of the program) count as ring_buffer errors.
@@ -347,6 +354,8 @@ export class Agent {
       this.addon.ringClose(this.ring);
       this.ring = undefined;
     }
+    // The exporter takes the whole final flush, whatever its queue_size.
+    this.ipfix?.beginClose();
     this.table.flushAll(EndReason.Forced);
     await this.control?.close();
     await this.ipfix?.close();

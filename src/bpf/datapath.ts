@@ -196,14 +196,18 @@ export class Datapath implements Programs {
     return out;
   }
 
-  /** Per-CPU datapath counters, summed. */
-  readCpuState(): { ringDrops: number; ifaceErrors: number; gsoHdrErrors: number } {
+  /**
+   * Per-CPU datapath counters, summed. Every sampled packet is either a
+   * submitted event or a ring drop: `submits + ringDrops` is what was sampled.
+   */
+  readCpuState(): { ringDrops: number; submits: number; ifaceErrors: number; gsoHdrErrors: number } {
     const stride = CPU_STATE_SIZE;
     const v = this.addon.mapLookup(this.cpuFd, new Uint8Array(4), stride * this.cpus);
-    const r = { ringDrops: 0, ifaceErrors: 0, gsoHdrErrors: 0 };
+    const r = { ringDrops: 0, submits: 0, ifaceErrors: 0, gsoHdrErrors: 0 };
     if (!v) return r;
     for (let c = 0; c < this.cpus; c++) {
       r.ringDrops += Number(v.readBigUInt64LE(c * stride + CPU.ringDrops));
+      r.submits += Number(v.readBigUInt64LE(c * stride + CPU.submits));
       r.ifaceErrors += Number(v.readBigUInt64LE(c * stride + CPU.ifaceErrors));
       r.gsoHdrErrors += Number(v.readBigUInt64LE(c * stride + CPU.gsoHdrErrors));
     }

@@ -105,7 +105,7 @@ function statusText(s: StatusAnswer): string {
     pairs.push([
       "ipfix",
       `${c.collector} ${c.connected ? "connected" : "disconnected"}, ${c.messages} messages, ${c.records} records, ${c.dropped.queue_full ?? 0} queue drops, ` +
-        `${c.dropped.unconnected ?? 0} unsent, ${c.dropped.encode ?? 0} failed to encode, ${c.dropped.send ?? 0} lost in failed sends${errs ? `, send errors ${errs}` : ""}`,
+        `${c.dropped.unconnected ?? 0} unsent, ${c.dropped.encode ?? 0} failed to encode, ${c.dropped.send ?? 0} lost in failed sends, ${c.dropped.refused ?? 0} refused${errs ? `, send errors ${errs}` : ""}`,
     ]);
   }
   if (s.ipfix.length === 0) pairs.push(["ipfix", "off"]);

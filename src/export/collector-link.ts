@@ -18,7 +18,12 @@ export interface CollectorTarget {
 /** Errors after which the socket cannot be trusted again: close it and redial. */
 const FATAL_SEND_ERRORS = new Set(["ENETUNREACH", "EHOSTUNREACH", "ENETDOWN", "EADDRNOTAVAIL", "EPIPE", "ENOTCONN", "EBADF", "EINVAL"]);
 
-export const DROP_REASONS = ["queue_full", "unconnected", "encode", "send"] as const;
+/**
+ * Why flow records did not reach a collector. All but `refused` were never
+ * sent; `refused` counts records that were sent (so also in records) and came
+ * back refused: nobody listened (ICMP port unreachable).
+ */
+export const DROP_REASONS = ["queue_full", "unconnected", "encode", "send", "refused"] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 
 export class CollectorLink {
@@ -38,6 +43,13 @@ export class CollectorLink {
   private refused = false;
   private inFlight = 0;
   private idleWaiters: (() => void)[] = [];
+  /**
+   * Flow records of the last datagram sent, until an error owns up to it. A
+   * refusal (ECONNREFUSED) reports the datagram before it: from a collector on
+   * this host, before the next send returns, so the count is exact; from a
+   * remote one, a datagram or so later.
+   */
+  private lastSentRecords = 0;
 
   readonly stats = {
     dials: 0,
@@ -174,8 +186,11 @@ export class CollectorLink {
     const code = e.code ?? "other";
     this.stats.sendErrors.set(code, (this.stats.sendErrors.get(code) ?? 0) + 1);
     this.onError();
-    if (code === "ECONNREFUSED") this.refused = true;
-    else log.warn("ipfix socket error", { collector: this.name, error: e.message });
+    if (code === "ECONNREFUSED") {
+      this.refused = true;
+      this.stats.dropped.refused += this.lastSentRecords;
+      this.lastSentRecords = 0;
+    } else log.warn("ipfix socket error", { collector: this.name, error: e.message });
     if (FATAL_SEND_ERRORS.has(code) && this.socket === s) {
       this.socket = undefined;
       s.close();
@@ -200,6 +215,7 @@ export class CollectorLink {
       } else {
         this.stats.messages++;
         this.stats.records += records;
+        this.lastSentRecords = records;
       }
       if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
     });

@@ -24,6 +24,8 @@ export interface IpfixExporterOptions {
 
 /** Records encoded per event-loop turn while flushing. */
 const FLUSH_SLICE = 1024;
+/** Pause between slices: the ring is drained meanwhile, and the collector's socket buffer gets read. */
+const SLICE_GAP_MS = 1;
 
 export class IpfixExporter {
   readonly links: CollectorLink[];
@@ -53,7 +55,9 @@ export class IpfixExporter {
   readonly sink = (records: FlowRecord[]): void => {
     for (const r of records) {
       if (this.isSelfExport(r)) continue;
-      if (this.queue.length >= this.opts.queueSize) {
+      // While closing, the table's final flush is taken whole: queue_size bounds a
+      // flush interval's worth, not the last records the agent will ever send.
+      if (this.queue.length >= this.opts.queueSize && !this.closing) {
         this.queueDropped++;
         continue;
       }
@@ -75,12 +79,11 @@ export class IpfixExporter {
    * and a sweep of 65,536 flows does not arrive as one burst.
    */
   flush(): void {
-    if (this.flushing) return;
+    if (this.flushing || this.closing) return;
     this.flushing = true;
     const step = () => {
       const more = this.flushSlice(FLUSH_SLICE);
-      // A short gap between slices also paces the burst for the collector's socket buffer.
-      if (more && !this.closing) setTimeout(step, 1);
+      if (more && !this.closing) setTimeout(step, SLICE_GAP_MS);
       else this.flushing = false;
     };
     step();
@@ -110,13 +113,25 @@ export class IpfixExporter {
     return this.queue.length > 0;
   }
 
-  /** Sends what is queued and waits for the sockets, then closes them (shutdown). */
-  async close(): Promise<void> {
+  /**
+   * Shutdown, first step: no more timed flushes, and the queue takes every
+   * record from now on (the flow table's final flush follows). Idempotent.
+   */
+  beginClose(): void {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     this.closing = true;
-    while (this.flushSlice(FLUSH_SLICE));
-    await Promise.race([Promise.all(this.links.map((l) => l.idle())), new Promise((r) => setTimeout(r, 2000))]);
+  }
+
+  /**
+   * Sends everything queued, paced like any flush (a final flush of 65,536
+   * flows must not overrun the collector's socket buffer in one burst), waits
+   * until every datagram has left the socket, then closes the sockets.
+   */
+  async close(): Promise<void> {
+    this.beginClose();
+    while (this.flushSlice(FLUSH_SLICE)) await new Promise((r) => setTimeout(r, SLICE_GAP_MS));
+    await Promise.all(this.links.map((l) => l.idle()));
     for (const l of this.links) l.close();
   }
 

@@ -116,6 +116,7 @@ export class FlowTable {
   private live = 0;
 
   forcedEvictions = 0;
+  /** Events read from the ring (rfm_collector_events_total); with the ring drops, every sampled packet. */
   eventsIngested = 0;
 
   private readonly opts: FlowTableOptions;

@@ -112,7 +112,7 @@ export class AgentMetrics {
 
   private collector(w: TextWriter): void {
     const { datapath, errors, table, rollups } = this.src;
-    let cpu = { ringDrops: 0, ifaceErrors: 0, gsoHdrErrors: 0 };
+    let cpu = { ringDrops: 0, submits: 0, ifaceErrors: 0, gsoHdrErrors: 0 };
     try {
       cpu = datapath.readCpuState();
     } catch {
@@ -122,6 +122,8 @@ export class AgentMetrics {
     w.sample("rfm_bpf_sample_rate", "", this.src.sampleRate());
     w.header("rfm_collector_active_flows", "gauge", "flows in the flow table");
     w.sample("rfm_collector_active_flows", "", table.size);
+    w.header("rfm_collector_events_total", "counter", "sampled events read from the ring buffer");
+    w.sample("rfm_collector_events_total", "", table.eventsIngested);
     w.header("rfm_collector_dropped_events_total", "counter", "sampled events lost because the ring buffer was full");
     w.sample("rfm_collector_dropped_events_total", "", cpu.ringDrops);
     w.header("rfm_collector_forced_evictions_total", "counter", "flows evicted early because the table was full");

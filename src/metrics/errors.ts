@@ -1,6 +1,6 @@
 // Error counts by subsystem, exported as rfm_errors_total{subsystem}. Every
 // stage counts its own failures here instead of stopping.
-export const ERROR_SUBSYSTEMS = ["bpf_map", "ring_buffer", "netlink", "attach", "gso_header", "ipfix", "bmp"] as const;
+export const ERROR_SUBSYSTEMS = ["bpf_map", "ring_buffer", "netlink", "attach", "gso_header", "ipfix", "bmp", "flow_log"] as const;
 export type ErrorSubsystem = (typeof ERROR_SUBSYSTEMS)[number];
 
 export class ErrorCounters {

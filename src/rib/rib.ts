@@ -18,7 +18,9 @@
 //   - whatever is left of a stale view goes once a newer session of the
 //     speaker has stayed open for staleViewMs (5 min) without interruption
 //     (`tick`), re-announced or not;
-//   - peerDown removes the peer's views of the session and their stale copies;
+//   - peerDown removes the peer's views of the session, and their stale copies
+//     once this session had reported the peer up (a speaker's first report of
+//     a peer not yet established leaves them to the rules above);
 //   - at maxViews, the stale view of the session that ended first makes room
 //     for a view of an open session.
 import { formatAddress } from "../net/address.js";
@@ -121,14 +123,21 @@ export class Rib {
     if (s && this.validPeer(peer)) s.peersUp.add(peerText(peer));
   }
 
-  /** Withdraws every route of the peer's views in the session and of their stale copies; returns how many. */
+  /**
+   * Withdraws every route of the peer's views in the session; and, when the
+   * session had reported the peer up, of their stale copies from older
+   * sessions. A peer down for a peer this session never reported up is the
+   * speaker's state at session start (FRR reports every configured peer not
+   * yet established): the routes kept from the last session wait for the
+   * peer's new routes, its End-of-RIB or the stale timer. Returns how many went.
+   */
   peerDown(session: number, peer: PeerKey): number {
     const s = this.openSession(session);
     if (!s || !this.validPeer(peer)) return 0;
-    s.peersUp.delete(peerText(peer));
+    const wasUp = s.peersUp.delete(peerText(peer));
     const key = { peerAddress: peer.peerAddress, distinguisher: peer.distinguisher ?? 0n };
     const gone = this.viewTable.ordered().filter(
-      (v) => v.samePeer(key) && v.session.speaker === s.speaker && (v.session === s || (!v.session.open && v.session.seq < s.seq)),
+      (v) => v.samePeer(key) && v.session.speaker === s.speaker && (v.session === s || (wasUp && !v.session.open && v.session.seq < s.seq)),
     );
     return this.dropViews(gone);
   }

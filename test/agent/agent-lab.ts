@@ -90,6 +90,19 @@ export function delta(after: Map<string, { packets: number; bytes: number }>, be
   return { packets: a.packets - b.packets, bytes: a.bytes - b.bytes };
 }
 
+/**
+ * Waits until the datapath has accounted for `sampled` sampled packets (each
+ * an event submitted to the ring or a ring drop, in the BPF per-CPU state) and
+ * the agent has read every submitted event: after it, flows and drop counts
+ * are final. Synchronised on the counters, never on time.
+ */
+export async function ringSettled(agent: Agent, sampled: number, timeoutMs = 10_000): Promise<{ submits: number; ringDrops: number }> {
+  let cpu = agent.datapath.readCpuState();
+  await until(() => ((cpu = agent.datapath.readCpuState()), cpu.submits + cpu.ringDrops >= sampled), timeoutMs, `${sampled} packets sampled`);
+  await until(() => (agent.drain(), agent.table.eventsIngested >= cpu.submits), timeoutMs, `${cpu.submits} events read`);
+  return { submits: cpu.submits, ringDrops: cpu.ringDrops };
+}
+
 export async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = "condition"): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await cond())) {

@@ -3,6 +3,7 @@
 import { test, describe } from "node:test";
 import * as assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { requirePrivileges } from "../harness/privileges.js";
 import { createLab, type Lab, type VethPair } from "../harness/lab.js";
 import { HOST_NS } from "../harness/exec.js";
@@ -147,15 +148,11 @@ describe("agent datapath in a namespace lab", () => {
     if (!requirePrivileges(t)) return;
     const lab = await createLab(t);
     const pair = await quietPair(lab);
-    // This agent's programs: the rfm programs loaded by its start (other agents may run on the machine).
-    const rfmProgIds = () =>
-      (JSON.parse(execFileSync("bpftool", ["-j", "prog", "show"], { encoding: "utf8" })) as { id: number; name?: string }[])
-        .filter((p) => p.name === "rfm_tc_ingress" || p.name === "rfm_tc_egress")
-        .map((p) => p.id);
-    const earlier = new Set(rfmProgIds());
     const { agent, records } = await startAgent(t, [pair.a.name]);
     await until(() => agent.attachments.has("", pair.a.ifindex), 5000, "attach");
-    const progIds = new Set(rfmProgIds().filter((id) => !earlier.has(id)));
+    // This agent's programs, by the ids in its fds' fdinfo: other agents on the machine (other tests) load
+    // programs of the same names and have links of their own (and this bpftool does not say a TCX link's ifindex).
+    const progIds = new Set([agent.datapath.ingressFd, agent.datapath.egressFd].map((fd) => Number(/^prog_id:\s+(\d+)$/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, "utf8"))?.[1])));
     const linksOfOurs = () =>
       (JSON.parse(execFileSync("bpftool", ["-j", "link", "show"], { encoding: "utf8" })) as { prog_id: number }[]).filter((l) => progIds.has(l.prog_id));
     assert.ok(linksOfOurs().length >= 2, "ingress and egress links exist while running");

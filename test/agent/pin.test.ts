@@ -3,17 +3,13 @@
 // that no longer fits the config is an error that says how to fix it.
 import { test, describe } from "node:test";
 import * as assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { rmSync, statfsSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { requirePrivileges } from "../harness/privileges.js";
+import { ensureBpffs } from "../harness/bpffs.js";
 import { createLab } from "../harness/lab.js";
 import { HOST_NS } from "../harness/exec.js";
 import { sendUdp, startUdpReceiver } from "../harness/traffic.js";
 import { startAgent, ifaceCounters, until } from "./agent-lab.js";
-
-function ensureBpffs(): void {
-  if (statfsSync("/sys/fs/bpf").type !== 0xcafe4a11) execFileSync("mount", ["-t", "bpf", "bpf", "/sys/fs/bpf"]);
-}
 
 describe("pinned interface counters", () => {
   test("survive an agent restart, refuse a second agent, and name the fix when incompatible", async (t) => {

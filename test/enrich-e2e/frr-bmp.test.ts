@@ -4,40 +4,22 @@
 // when the speaker dies, and drops them when the peer goes down.
 import { test, describe } from "node:test";
 import * as assert from "node:assert/strict";
-import { chmodSync } from "node:fs";
 import { join } from "node:path";
 import { requirePrivileges } from "../harness/privileges.js";
-import { createLab } from "../harness/lab.js";
-import { startBgpd, type BgpdConfig } from "./frr.js";
+import { bgpdDir, startBgpd, type BgpdConfig } from "./frr.js";
+import { originOf as origin, startSpeakerLab } from "./speaker-lab.js";
 import { HOST_NS } from "../harness/exec.js";
-import { freePort } from "../harness/ports.js";
-import { startAgent, until } from "../agent/agent-lab.js";
+import { until } from "../agent/agent-lab.js";
 import { parseAddress } from "../../src/net/address.js";
-import type { Agent } from "../../src/agent/agent.js";
-import { tempDir } from "../harness/temp-dir.js";
-
-function origin(agent: Agent, addr: string): number {
-  const ref = agent.rib!.lookup(parseAddress(addr));
-  return ref < 0 ? -1 : agent.rib!.origin(ref);
-}
 
 describe("RIB from FRR over BMP", () => {
   test("origin ASNs, withdrawal, speaker death and peer down", async (t) => {
     if (!requirePrivileges(t)) return;
-    const lab = await createLab(t);
-    const nsA = await lab.netns();
-    const nsB = await lab.netns();
-    const ab = await lab.veth({ ns: nsA }, { ns: nsB });
-    const ha = await lab.veth({ ns: HOST_NS }, { ns: nsA }); // the agent's BMP listener is on ha.a
-    const port = await freePort("127.0.0.1");
-    const dirA = tempDir("rfm-frrA-");
-    const dirB = tempDir("rfm-frrB-");
-    for (const d of [dirA, dirB]) {
-      chmodSync(d, 0o777);
-    }
-    const { agent } = await startAgent(t, ["rfmt-none"], {}, `[agent.enrich.rib.bmp]\nhost = "${ha.a.ipv4}"\nport = ${port}\n`);
+    const { lab, nsA, nsB, ab, bmp, agent } = await startSpeakerLab(t);
+    const dirA = bgpdDir(t);
+    const dirB = bgpdDir(t);
 
-    const confA: BgpdConfig = { as: 65001, id: ab.a.ipv4, neighbors: [{ address: ab.b.ipv4, as: 65002 }], networks: ["198.51.100.0/24"], networks6: [], bmp: { host: ha.a.ipv4, port } };
+    const confA: BgpdConfig = { as: 65001, id: ab.a.ipv4, neighbors: [{ address: ab.b.ipv4, as: 65002 }], networks: ["198.51.100.0/24"], networks6: [], bmp };
     const confB: BgpdConfig = { as: 65002, id: ab.b.ipv4, neighbors: [{ address: ab.a.ipv4, as: 65001 }], networks: ["192.0.2.0/24", "100.64.10.0/24", "100.64.10.128/25"], networks6: ["2001:db8:100::/48"] };
     startBgpd(lab, nsB, dirB, confB, ab.b.ipv4);
     let a = startBgpd(lab, nsA, dirA, confA, ab.a.ipv4);
@@ -64,7 +46,8 @@ describe("RIB from FRR over BMP", () => {
 
     // A comes back, then B goes down: A reports Peer Down and B's routes go.
     a = startBgpd(lab, nsA, dirA, confA, ab.a.ipv4);
-    await until(() => agent.bmp!.openSessions === 1, 15_000, "new session");
+    // Until B is back up in the new session, A's Peer Down for it is only news of its state at restart.
+    await until(() => agent.bmp!.openSessions === 1 && agent.rib!.summary().peersUp === 1, 15_000, "new session, B up in it");
     await lab.exec(HOST_NS, ["sh", "-c", `kill $(cat ${join(dirB, "bgpd.pid")})`]);
     await until(() => origin(agent, "100.64.10.1") === -1 && origin(agent, "2001:db8:100::1") === -1, 20_000, "peer down withdraws B's routes");
     void a;

@@ -1,7 +1,10 @@
 // FRR bgpd for BMP lab tests: a config generator and a launcher that runs
 // bgpd alone (no zebra, no watchfrr) inside a lab namespace.
-import { writeFileSync } from "node:fs";
+import { tempDir } from "../harness/temp-dir.js";
+import type { TestContext } from "node:test";
+import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { HOST_NS } from "../harness/exec.js";
 import type { Lab } from "../harness/lab.js";
 
 const BGPD = "/usr/lib/frr/bgpd";
@@ -63,4 +66,23 @@ export function bgpdConf(o: BgpdConfig): string {
 export function startBgpd(lab: Lab, ns: string, dir: string, conf: BgpdConfig, listen: string) {
   writeFileSync(join(dir, "bgpd.conf"), bgpdConf(conf));
   return lab.spawn(ns, [BGPD, ...(conf.bmp ? ["-M", "bmp"] : []), "-Z", "-S", "-n", "-f", join(dir, "bgpd.conf"), "-i", join(dir, "bgpd.pid"), "--vty_socket", dir, "-P", "0", "-l", listen]);
+}
+
+/** A directory for one bgpd's config, pid file and vty socket (open to any user, FRR's included), removed after the test. */
+export function bgpdDir(t: TestContext): string {
+  const dir = tempDir("rfm-frr-", t);
+  chmodSync(dir, 0o777);
+  return dir;
+}
+
+/** Runs vtysh commands against the bgpd whose vty socket is in `dir`; returns its output. */
+export async function vtysh(lab: Lab, dir: string, commands: string[]): Promise<string> {
+  const r = await lab.execOk(HOST_NS, ["vtysh", "--vty_socket", dir, ...commands.flatMap((c) => ["-c", c])]);
+  return r.stdout;
+}
+
+/** IPv4 unicast prefixes the bgpd in `dir` has received, over all its peers. */
+export async function receivedPrefixes(lab: Lab, dir: string): Promise<number> {
+  const summary = JSON.parse(await vtysh(lab, dir, ["show bgp ipv4 unicast summary json"])) as { peers?: Record<string, { pfxRcd?: number }> };
+  return Object.values(summary.peers ?? {}).reduce((n, p) => n + (p.pfxRcd ?? 0), 0);
 }

@@ -10,11 +10,10 @@ import * as assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { requirePrivileges } from "../harness/privileges.js";
-import { createLab, type Lab } from "../harness/lab.js";
+import type { Lab } from "../harness/lab.js";
 import type { NetnsProcess } from "../harness/exec.js";
-import { HOST_NS } from "../harness/exec.js";
-import { freePort } from "../harness/ports.js";
-import { startAgent, until } from "../agent/agent-lab.js";
+import { until } from "../agent/agent-lab.js";
+import { originOf as origin, startSpeakerLab } from "./speaker-lab.js";
 import { parseAddress } from "../../src/net/address.js";
 import type { Agent } from "../../src/agent/agent.js";
 import { RibAsnSource } from "../../src/enrich/bmp-listener.js";
@@ -67,11 +66,6 @@ function gobgp(lab: Lab, ns: string, args: string[]) {
   return lab.execOk(ns, ["gobgp", "-u", "127.0.0.1", "-p", String(API_PORT), ...args], { timeoutMs: 10_000 });
 }
 
-function origin(agent: Agent, addr: string): number {
-  const ref = agent.rib!.lookup(parseAddress(addr));
-  return ref < 0 ? -1 : agent.rib!.origin(ref);
-}
-
 /** Each view as "peer pre|post: routes", in the RIB's best-first order. */
 function views(agent: Agent): string[] {
   return agent.rib!.views().map((v) => `${v.peerAddress} ${v.postPolicy ? "post" : "pre"}: ${v.routes}`);
@@ -80,19 +74,13 @@ function views(agent: Agent): string[] {
 describe("RIB from GoBGP over BMP", () => {
   test("origin ASNs of IPv4 and IPv6 routes, withdrawal, peer down; the Loc-RIB decodes without problems", { timeout: 30_000 }, async (t) => {
     if (!requirePrivileges(t)) return;
-    const lab = await createLab(t);
-    const nsA = await lab.netns();
-    const nsB = await lab.netns();
-    const ab = await lab.veth({ ns: nsA }, { ns: nsB });
-    const ha = await lab.veth({ ns: HOST_NS }, { ns: nsA }); // the agent's BMP listener is on ha.a
-    const port = await freePort("127.0.0.1");
-    const dir = tempDir("rfm-gobgp-");
-    const { agent } = await startAgent(t, ["rfmt-none"], {}, `[agent.enrich.rib.bmp]\nhost = "${ha.a.ipv4}"\nport = ${port}\n`);
+    const { lab, nsA, nsB, ab, bmp, agent } = await startSpeakerLab(t);
+    const dir = tempDir("rfm-gobgp-", t);
     const labels = new RibAsnSource(agent.rib!);
     const label = (addr: string) => labels.lookupAsn(parseAddress(addr));
 
     const b = startGobgpd(lab, nsB, dir, "b", gobgpdConf({ as: 65002, id: ab.b.ipv4, neighbor: ab.a.ipv4, neighborAs: 65001 }));
-    const a = startGobgpd(lab, nsA, dir, "a", gobgpdConf({ as: 65001, id: ab.a.ipv4, neighbor: ab.b.ipv4, neighborAs: 65002, bmp: { host: ha.a.ipv4, port } }));
+    const a = startGobgpd(lab, nsA, dir, "a", gobgpdConf({ as: 65001, id: ab.a.ipv4, neighbor: ab.b.ipv4, neighborAs: 65002, bmp }));
     // On a timeout, the daemons' logs say why.
     const wait = (cond: () => boolean, ms: number, what: string) =>
       until(cond, ms, what).catch((e: Error) => assert.fail(`${e.message}\ngobgpd A: ${a.stdout()}${a.stderr()}\ngobgpd B: ${b.stdout()}${b.stderr()}`));

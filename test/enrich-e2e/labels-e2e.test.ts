@@ -5,6 +5,7 @@
 // 10.77.N.0/25 from bgpd C (AS 65003). The ASN database names other ASNs for
 // the same IPv4 addresses, and is the only source for the IPv6 ones. The
 // records handed to the sinks (IPFIX) carry the same ASNs.
+import { tempDir } from "../harness/temp-dir.js";
 import { test, describe } from "node:test";
 import * as assert from "node:assert/strict";
 import { chmodSync, rmSync } from "node:fs";
@@ -16,16 +17,10 @@ import { HOST_NS } from "../harness/exec.js";
 import { freePort } from "../harness/ports.js";
 import { sendUdp, startUdpReceiver } from "../harness/traffic.js";
 import { startAgent, until } from "../agent/agent-lab.js";
+import { originOf as origin } from "./speaker-lab.js";
 import { asnRecord, writeMmdbs } from "../enrich/mmdb-writer.js";
 import { formatAddress, parseAddress } from "../../src/net/address.js";
 import { EndReason } from "../../src/flow/table.js";
-import type { Agent } from "../../src/agent/agent.js";
-import { tempDir } from "../harness/temp-dir.js";
-
-function origin(agent: Agent, addr: string): number {
-  const ref = agent.rib!.lookup(parseAddress(addr));
-  return ref < 0 ? -1 : agent.rib!.origin(ref);
-}
 
 describe("ASN labels on live flows from the RIB and the ASN database", () => {
   test("the most specific BMP route labels a flow, the RIB beats the database, the database fills in the rest", { timeout: 60_000 }, async (t) => {

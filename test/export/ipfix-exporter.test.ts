@@ -111,6 +111,39 @@ describe("IPFIX exporter", () => {
     assert.ok((e.links[0].stats.sendErrors.get("ECONNREFUSED") ?? 0) > 0);
   });
 
+  test("records sent while nobody listens are each counted once: refused (sent, then refused by ICMP) or send (the send failed)", async (t) => {
+    const probe = await Collector.start();
+    const port = probe.port;
+    probe.close();
+    const { e } = exporter(port, { queueSize: 1000, flushIntervalMs: 60_000 });
+    t.after(() => e.close());
+    e.start();
+    await until(() => e.links[0].connected);
+    const link = e.links[0];
+    e.sink(Array.from({ length: 300 }, (_, i) => rec({ sport: i + 1 })));
+    e.flush();
+    // A refusal reports one datagram sent before it: once every datagram that left has been answered, the counts are final.
+    await until(() => link.stats.records + link.stats.dropped.send === 300 && link.stats.sendErrors.get("ECONNREFUSED") === link.stats.messages);
+    assert.ok(link.stats.dropped.send > 0 && link.stats.dropped.refused > 0, JSON.stringify(link.stats.dropped));
+    assert.equal(link.stats.dropped.refused, link.stats.records, "every record that left was refused: none counts as delivered");
+    assert.equal(link.stats.dropped.refused + link.stats.dropped.send, 300);
+  });
+
+  test("the final flush at shutdown is sent whole, whatever queue_size, and close waits for every datagram", async (t) => {
+    const c = await Collector.start();
+    t.after(() => c.close());
+    const { e } = exporter(c.port, { queueSize: 10, flushIntervalMs: 60_000 });
+    e.start();
+    await until(() => e.links[0].connected);
+    e.beginClose();
+    e.sink(Array.from({ length: 1000 }, (_, i) => rec({ sport: i + 1 })));
+    await e.close();
+    assert.equal(e.queueDroppedCount, 0);
+    assert.equal(e.links[0].stats.records, 1000, "sent before close resolved");
+    await until(() => c.dataRecords(256).length === 1000);
+    assert.equal(new Set(c.dataRecords(256).map((r) => r[2])).size, 1000);
+  });
+
   test("observationPointId tells equal ifindexes of different namespaces apart", async (t) => {
     const c = await Collector.start();
     t.after(() => c.close());

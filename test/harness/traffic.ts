@@ -29,6 +29,26 @@ export async function sendUdp(lab: Lab, o: UdpSend): Promise<{ sent: number }> {
   return JSON.parse(r.stdout) as { sent: number };
 }
 
+/** A sender that goes on until stopped (traffic flowing while something else happens). */
+export class UdpStream {
+  constructor(private readonly proc: NetnsProcess) {}
+
+  /** Stops sending; resolves with the number of datagrams handed to the kernel. */
+  async stop(): Promise<{ sent: number }> {
+    this.proc.child.stdin?.end();
+    const result = await this.proc.exited;
+    if (result.code !== 0) throw new Error(`udp stream exited ${result.code ?? result.signal}: ${result.stderr.trim()}`);
+    return JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "") as { sent: number };
+  }
+}
+
+/** Starts sending datagrams as fast as the sender goes; resolves once the first ones are out. */
+export async function startUdpStream(lab: Lab, o: Omit<UdpSend, "count" | "timeoutMs">): Promise<UdpStream> {
+  const proc = lab.spawn(o.from, [process.execPath, UDP_SENDER, o.to, String(o.port), "stream", String(o.size)], { stdin: true });
+  await proc.waitForOutput(/"streaming":true/);
+  return new UdpStream(proc);
+}
+
 export interface UdpCounts {
   datagrams: number;
   bytes: number;

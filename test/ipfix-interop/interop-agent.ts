@@ -4,7 +4,7 @@
 import type { TestContext } from "node:test";
 import { Agent } from "../../src/agent/agent.js";
 import { parseConfig } from "../../src/config/index.js";
-import type { FlowRecord } from "../../src/flow/table.js";
+import { EndReason, type FlowRecord } from "../../src/flow/table.js";
 import { formatAddress } from "../../src/net/address.js";
 import type { Netns } from "../harness/exec.js";
 import type { Lab, VethPair } from "../harness/lab.js";
@@ -89,6 +89,19 @@ export async function waitExported(a: InteropAgent, n: number, match: (r: Record
   await sleep(200);
 }
 
+/**
+ * Hands the sinks every live flow now, as `rfm flows flush --all` does, once
+ * the ring has delivered `flows` of them; then sends what the exporter queued.
+ * Resolves with the records handed over.
+ */
+export async function exportNow(a: InteropAgent, flows: number): Promise<FlowRecord[]> {
+  await until(() => (a.agent.drain(), a.agent.table.size >= flows), 5000, `${flows} live flows`);
+  const before = a.records.length;
+  a.agent.table.flushAll(EndReason.Forced);
+  a.agent.ipfix?.flush();
+  return a.records.slice(before);
+}
+
 const SENDER = `
 import socket, sys
 to, port, count, size, first, ports = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
@@ -135,8 +148,9 @@ export async function scrape(a: InteropAgent): Promise<string> {
   return res.text();
 }
 
-/** The value of one sample (labels exactly as rendered), or undefined when absent. */
+/** The value of one sample (labels exactly as rendered, "" for none), or undefined when absent. */
 export function sample(metrics: string, name: string, labels: string): number | undefined {
-  const line = metrics.split("\n").find((l) => l.startsWith(`${name}{${labels}} `));
+  const key = labels === "" ? `${name} ` : `${name}{${labels}} `;
+  const line = metrics.split("\n").find((l) => l.startsWith(key));
   return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(" ") + 1));
 }

@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { HOST_NS, type ExecResult, type NetnsProcess } from "../harness/exec.js";
 import type { Lab } from "../harness/lab.js";
 import { until } from "../agent/agent-lab.js";
+import { udpSocketCounters } from "../harness/udp-sockets.js";
 
 /** A UDP port on 127.0.0.1 that nobody has bound right now. */
 export function freeUdpPort(): Promise<number> {
@@ -71,27 +72,59 @@ export interface NfcapdOutput {
   exporters: { domain: number; from: string }[];
   /** The summary nfcapd prints when it stops. */
   summary: { flows: number; packets: number; bytes: number; sequenceErrors: number; badPackets: number } | undefined;
+  /** Datagrams the kernel dropped at nfcapd's socket (its receive buffer was full). */
+  socketDrops: number;
   stderr: string;
+}
+
+/** What `nfdump -o raw` says of one flow that `-o json` does not: its flowEndReason. */
+export interface NfdumpEnd {
+  src: string;
+  sport: number;
+  endReason: number;
 }
 
 export class Nfcapd {
   private constructor(private readonly lab: Lab, readonly proc: NetnsProcess, readonly dir: string, readonly port: number) {}
 
-  /** nfcapd writing to `dir`, listening on 127.0.0.1:port. */
-  static async start(lab: Lab, dir: string, port: number): Promise<Nfcapd> {
+  /** nfcapd writing to `dir`, listening on 127.0.0.1:port; `extra` goes on its command line (`-B BYTES`: receive buffer). */
+  static async start(lab: Lab, dir: string, port: number, extra: string[] = []): Promise<Nfcapd> {
     mkdirSync(dir, { recursive: true });
-    const proc = lab.spawn(HOST_NS, ["nfcapd", "-w", dir, "-b", "127.0.0.1", "-p", String(port)]);
+    const proc = lab.spawn(HOST_NS, ["nfcapd", "-w", dir, "-b", "127.0.0.1", "-p", String(port), ...extra]);
     await waitFor(proc, "nfcapd startup", () => proc.stderr().includes("Startup nfcapd"));
     return new Nfcapd(lab, proc, dir, port);
   }
 
-  /** SIGTERM (nfcapd closes its file), then everything nfdump reads back. */
-  async stop(): Promise<NfcapdOutput> {
+  /**
+   * Once nfcapd has read every datagram sent to it (its socket's queue is
+   * empty), SIGTERM (nfcapd closes its file), then everything nfdump reads
+   * back (`flows: false` leaves the flows to endReasons()).
+   */
+  async stop(opts: { flows?: boolean } = {}): Promise<NfcapdOutput> {
+    await until(() => !this.proc.isRunning || udpSocketCounters(this.port)?.rxQueue === 0, 10_000, "nfcapd to read its socket empty");
+    const socketDrops = udpSocketCounters(this.port)?.drops ?? 0;
     const r = await stopProcess(this.proc, "SIGTERM");
     const exporters = [...r.stderr.matchAll(/Observation domain (\d+) from: (\S+)/g)].map((m) => ({ domain: Number(m[1]), from: m[2] }));
     const s = /Flows: (\d+), Packets: (\d+), Bytes: (\d+), Sequence Errors: (\d+), Bad Packets: (\d+)/.exec(r.stderr);
     const summary = s ? { flows: Number(s[1]), packets: Number(s[2]), bytes: Number(s[3]), sequenceErrors: Number(s[4]), badPackets: Number(s[5]) } : undefined;
-    return { flows: await this.read(), exporters, summary, stderr: r.stderr };
+    return { flows: opts.flows === false ? [] : await this.read(), exporters, summary, socketDrops, stderr: r.stderr };
+  }
+
+  /** Source, source port and flowEndReason of every stored flow, from `nfdump -o raw` (after stop). */
+  async endReasons(): Promise<NfdumpEnd[]> {
+    const r = await this.lab.execOk(HOST_NS, ["sh", "-c", `nfdump -R '${this.dir}' -o raw | grep -E '^ +(src addr|src port|end reason) +='`], { timeoutMs: 60_000 });
+    const out: NfdumpEnd[] = [];
+    let src = "";
+    let sport = -1;
+    // Each record prints src port, then src addr, then end reason.
+    for (const line of r.stdout.split("\n")) {
+      const m = /^ +(src addr|src port|end reason) += +(\S+)/.exec(line);
+      if (!m) continue;
+      if (m[1] === "src port") sport = Number(m[2]);
+      else if (m[1] === "src addr") src = m[2]!;
+      else out.push({ src, sport, endReason: parseInt(m[2]!, 16) });
+    }
+    return out;
   }
 
   private async read(): Promise<NfdumpFlow[]> {

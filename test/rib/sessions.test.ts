@@ -178,12 +178,25 @@ describe("RIB sessions", () => {
     assert.equal(originAt(r, "10.1.0.1"), 1);
   });
 
-  test("peer down in the newer session also removes that peer's old copy", () => {
+  test("peer down in the newer session, after its peer up, also removes that peer's old copy", () => {
     const { r } = endedSession();
     r.sessionOpened(2, "r1");
+    r.peerUp(2, { peerAddress: view(2, X).peerAddress });
     r.peerDown(2, { peerAddress: view(2, X).peerAddress });
     assert.equal(originAt(r, "10.1.0.1"), null);
     assert.equal(r.summary().views, 0);
+  });
+
+  test("peer down for a peer the newer session never reported up (a restarted speaker's first word on it) keeps the old copy", () => {
+    const { r } = endedSession();
+    r.sessionOpened(2, "r1");
+    r.peerDown(2, { peerAddress: view(2, X).peerAddress });
+    assert.equal(originAt(r, "10.1.0.1"), 1, "kept until the peer's new routes replace it");
+    r.peerUp(2, { peerAddress: view(2, X).peerAddress });
+    r.announce(view(2, X), prefix("10.1.0.0/16"), route(3));
+    assert.equal(originAt(r, "10.1.0.1"), 3, "replaced prefix by prefix");
+    r.endOfRib(view(2, X), 4);
+    assert.equal(originAt(r, "10.2.0.1"), null, "what the new dump left out goes at its End-of-RIB");
   });
 
   test("operations on sessions that are not open are dropped and counted", () => {
