@@ -217,16 +217,22 @@ function optionalInt(v: unknown, name: string, min: number, max: number): number
   return n;
 }
 
+/** An interface or namespace name: the CLI sends strings; anything else (an object String() cannot even print) is refused. */
+function nameArg(v: unknown, flag: string): string {
+  if (typeof v !== "string") throw new CommandError(`${flag} must be a name, not ${JSON.stringify(v)}`);
+  return v;
+}
+
 /** The flows `rfm flows flush` selects: --all, or every given field must match. */
 function flushFilter(args: Record<string, unknown>, iface: (r: FlowRecord) => { ifname: string; netns?: string }): (r: FlowRecord) => boolean {
   if (args.all === true) return () => true;
   const tests: ((r: FlowRecord) => boolean)[] = [];
   if (args.iface !== undefined) {
-    const want = String(args.iface);
+    const want = nameArg(args.iface, "--iface");
     tests.push((r) => iface(r).ifname === want);
   }
   if (args.netns !== undefined) {
-    const want = String(args.netns);
+    const want = nameArg(args.netns, "--netns");
     tests.push((r) => (iface(r).netns ?? "") === want);
   }
   if (args.proto !== undefined) {

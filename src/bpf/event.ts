@@ -38,7 +38,22 @@ export function encodeEvent(e: FlowEvent, out: Uint8Array = new Uint8Array(EVENT
   return out;
 }
 
+/** decodeEvent was asked for an event where fewer than EVENT_SIZE bytes are left. */
+export class ShortEventError extends RangeError {
+  override name = "ShortEventError";
+  readonly code = "short_event";
+
+  constructor(
+    readonly offset: number,
+    readonly available: number,
+  ) {
+    super(`flow event at offset ${offset} needs ${EVENT_SIZE} bytes, ${available} left`);
+  }
+}
+
+/** The event at byte `at` of `buf`; a ShortEventError when the buffer ends before it does. */
 export function decodeEvent(buf: Uint8Array, at = 0): FlowEvent {
+  if (!(at >= 0 && at + EVENT_SIZE <= buf.length)) throw new ShortEventError(at, Math.max(0, buf.length - at));
   const v = new DataView(buf.buffer, buf.byteOffset + at, EVENT_SIZE);
   return {
     tstampNs: v.getBigUint64(EV.tstamp, true),

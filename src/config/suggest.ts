@@ -5,31 +5,37 @@ function normalize(key: string): string {
 }
 
 // Optimal string alignment distance: Levenshtein plus adjacent transpositions,
-// so "smaple_rate" is one edit from "sample_rate".
-function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  const at = (i: number, j: number): number => d[i]?.[j] ?? Infinity;
+// so "smaple_rate" is one edit from "sample_rate". Given up past `limit`
+// (returning limit + 1): a row's smallest cell never shrinks further down, so
+// once every cell of a row is past the limit the rest cannot come back. That
+// keeps an unknown name of any length cheap against a long list (the IANA
+// registry), where the full table cost seconds for a few long names.
+function boundedDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  const n = b.length;
+  let before = new Uint32Array(n + 1); // row i - 2, for transpositions
+  let prev = new Uint32Array(n + 1);
+  let row = new Uint32Array(n + 1);
+  for (let j = 0; j <= n; j++) prev[j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const row = d[i] as number[];
-    for (let j = 1; j <= b.length; j++) {
+    row[0] = i;
+    let smallest = i;
+    for (let j = 1; j <= n; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
-        best = Math.min(best, at(i - 2, j - 2) + 1);
-      }
+      let best = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, before[j - 2] + 1);
       row[j] = best;
+      if (best < smallest) smallest = best;
     }
+    if (smallest > limit) return limit + 1;
+    [before, prev, row] = [prev, row, before];
   }
-  return at(a.length, b.length);
+  return Math.min(prev[n], limit + 1);
 }
 
-function isClose(word: string, candidate: string, distance: number): boolean {
-  const shorter = Math.min(word.length, candidate.length);
-  // A truncated key ("eviction" for "eviction_timeout") is close however long the rest.
-  if (shorter >= 3 && (word.startsWith(candidate) || candidate.startsWith(word))) return true;
-  return distance <= Math.max(1, Math.floor(Math.max(word.length, candidate.length) / 3));
+/** The largest distance at which a candidate still counts as meant. */
+function closeLimit(word: string, candidate: string): number {
+  return Math.max(1, Math.floor(Math.max(word.length, candidate.length) / 3));
 }
 
 /** The candidate closest to `word`, or undefined when none is plausibly meant. */
@@ -39,8 +45,12 @@ export function closestMatch(word: string, candidates: readonly string[]): strin
   let bestDistance = Infinity;
   for (const candidate of candidates) {
     const c = normalize(candidate);
-    const distance = editDistance(w, c);
-    if (isClose(w, c, distance) && distance < bestDistance) {
+    // A truncated key ("eviction" for "eviction_timeout") is close however long
+    // the rest; its distance is exactly the octets cut off.
+    const truncated = Math.min(w.length, c.length) >= 3 && (w.startsWith(c) || c.startsWith(w));
+    const limit = closeLimit(w, c);
+    const distance = truncated ? Math.abs(w.length - c.length) : boundedDistance(w, c, Math.min(limit, bestDistance - 1));
+    if ((truncated || distance <= limit) && distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
     }

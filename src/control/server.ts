@@ -5,6 +5,7 @@ import { createServer, createConnection, type Server, type Socket } from "node:n
 import { lstatSync, unlinkSync, chmodSync } from "node:fs";
 import { MAX_REQUEST_BYTES, PROTOCOL_VERSION, REQUEST_DEADLINE_MS, parseRequest, type ControlResponse } from "./protocol.js";
 import { log } from "../log/logger.js";
+import { RequestReader, type RequestEvent } from "./request-reader.js";
 
 export type CommandHandler = (args: Record<string, unknown>) => unknown;
 
@@ -57,7 +58,7 @@ export class ControlServer {
   }
 
   private onConnection(conn: Socket): void {
-    let buf = "";
+    const reader = new RequestReader();
     let answered = false;
     const deadline = setTimeout(() => reply({ version: PROTOCOL_VERSION, ok: false, error: `no complete request within ${REQUEST_DEADLINE_MS} ms` }), REQUEST_DEADLINE_MS);
     const reply = (r: ControlResponse) => {
@@ -67,22 +68,17 @@ export class ControlServer {
       if (!r.ok) this.stats.badRequests++;
       conn.end(`${JSON.stringify(r)}\n`);
     };
-    conn.on("error", () => clearTimeout(deadline));
-    conn.on("data", (chunk: Buffer) => {
-      if (answered) return;
-      buf += chunk.toString("utf8");
-      if (buf.length > MAX_REQUEST_BYTES) {
+    const take = (e: RequestEvent | undefined) => {
+      if (e?.kind === "request") void this.handle(e.line, reply);
+      else if (e?.kind === "empty") reply({ version: PROTOCOL_VERSION, ok: false, error: "empty request" });
+      else if (e?.kind === "too_large") {
         reply({ version: PROTOCOL_VERSION, ok: false, error: `request larger than ${MAX_REQUEST_BYTES} bytes` });
         conn.destroySoon();
-        return;
       }
-      const nl = buf.indexOf("\n");
-      if (nl >= 0) void this.handle(buf.slice(0, nl), reply);
-    });
-    conn.on("end", () => {
-      if (!answered && buf.trim() !== "") void this.handle(buf, reply);
-      else if (!answered) reply({ version: PROTOCOL_VERSION, ok: false, error: "empty request" });
-    });
+    };
+    conn.on("error", () => clearTimeout(deadline));
+    conn.on("data", (chunk: Buffer) => take(reader.push(chunk)));
+    conn.on("end", () => take(reader.end()));
   }
 
   private async handle(line: string, reply: (r: ControlResponse) => void): Promise<void> {

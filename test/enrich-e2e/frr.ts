@@ -21,8 +21,11 @@ export interface BgpdConfig {
   networks?: string[];
   /** IPv6 unicast is configured (and its neighbors activated) only when given. */
   networks6?: string[];
-  /** Report to this BMP collector (pre- and post-policy IPv4, post-policy IPv6). */
-  bmp?: { host: string; port: number };
+  /**
+   * Report to this BMP collector (pre- and post-policy IPv4, post-policy
+   * IPv6), with Statistics Reports every statsMs and Route Mirroring when asked.
+   */
+  bmp?: { host: string; port: number; statsMs?: number; mirror?: boolean };
 }
 
 export function bgpdConf(o: BgpdConfig): string {
@@ -54,6 +57,8 @@ export function bgpdConf(o: BgpdConfig): string {
           "  bmp monitor ipv4 unicast pre-policy",
           "  bmp monitor ipv4 unicast post-policy",
           ...(o.networks6 ? ["  bmp monitor ipv6 unicast post-policy"] : []),
+          ...(o.bmp.statsMs ? [`  bmp stats interval ${o.bmp.statsMs}`] : []),
+          ...(o.bmp.mirror ? ["  bmp mirror"] : []),
           " exit",
         ]
       : []),

@@ -7,64 +7,14 @@
 // whole stream, Loc-RIB included, without a counted problem.
 import { test, describe } from "node:test";
 import * as assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { requirePrivileges } from "../harness/privileges.js";
-import type { Lab } from "../harness/lab.js";
-import type { NetnsProcess } from "../harness/exec.js";
 import { until } from "../agent/agent-lab.js";
 import { originOf as origin, startSpeakerLab } from "./speaker-lab.js";
 import { parseAddress } from "../../src/net/address.js";
 import type { Agent } from "../../src/agent/agent.js";
 import { RibAsnSource } from "../../src/enrich/bmp-listener.js";
 import { tempDir } from "../harness/temp-dir.js";
-
-/** gRPC port of each gobgpd, on the loopback of its own namespace. */
-const API_PORT = 50051;
-
-function gobgpdConf(o: { as: number; id: string; neighbor: string; neighborAs: number; bmp?: { host: string; port: number } }): string {
-  return [
-    "[global.config]",
-    `  as = ${o.as}`,
-    `  router-id = "${o.id}"`,
-    `  local-address-list = ["${o.id}"]`,
-    ...(o.bmp
-      ? [
-          "[[bmp-servers]]",
-          "  [bmp-servers.config]",
-          `    address = "${o.bmp.host}"`,
-          `    port = ${o.bmp.port}`,
-          '    route-monitoring-policy = "all"',
-        ]
-      : []),
-    "[[neighbors]]",
-    "  [neighbors.config]",
-    `    neighbor-address = "${o.neighbor}"`,
-    `    peer-as = ${o.neighborAs}`,
-    "  [neighbors.timers.config]",
-    "    connect-retry = 1",
-    "    hold-time = 3",
-    "    keepalive-interval = 1",
-    "  [[neighbors.afi-safis]]",
-    "    [neighbors.afi-safis.config]",
-    '      afi-safi-name = "ipv4-unicast"',
-    "  [[neighbors.afi-safis]]",
-    "    [neighbors.afi-safis.config]",
-    '      afi-safi-name = "ipv6-unicast"',
-    "",
-  ].join("\n");
-}
-
-function startGobgpd(lab: Lab, ns: string, dir: string, name: string, conf: string): NetnsProcess {
-  const file = join(dir, `${name}.toml`);
-  writeFileSync(file, conf);
-  return lab.spawn(ns, ["gobgpd", "-f", file, "--api-hosts", `127.0.0.1:${API_PORT}`, "-p", "--pprof-disable"]);
-}
-
-/** The gobgp CLI against the gobgpd of `ns`. */
-function gobgp(lab: Lab, ns: string, args: string[]) {
-  return lab.execOk(ns, ["gobgp", "-u", "127.0.0.1", "-p", String(API_PORT), ...args], { timeoutMs: 10_000 });
-}
+import { gobgp, gobgpReady, startGobgpd } from "./gobgp.js";
 
 /** Each view as "peer pre|post: routes", in the RIB's best-first order. */
 function views(agent: Agent): string[] {
@@ -79,13 +29,13 @@ describe("RIB from GoBGP over BMP", () => {
     const labels = new RibAsnSource(agent.rib!);
     const label = (addr: string) => labels.lookupAsn(parseAddress(addr));
 
-    const b = startGobgpd(lab, nsB, dir, "b", gobgpdConf({ as: 65002, id: ab.b.ipv4, neighbor: ab.a.ipv4, neighborAs: 65001 }));
-    const a = startGobgpd(lab, nsA, dir, "a", gobgpdConf({ as: 65001, id: ab.a.ipv4, neighbor: ab.b.ipv4, neighborAs: 65002, bmp }));
+    const b = startGobgpd(lab, nsB, dir, "b", { as: 65002, id: ab.b.ipv4, neighbor: ab.a.ipv4, neighborAs: 65001 });
+    const a = startGobgpd(lab, nsA, dir, "a", { as: 65001, id: ab.a.ipv4, neighbor: ab.b.ipv4, neighborAs: 65002, bmp });
     // On a timeout, the daemons' logs say why.
     const wait = (cond: () => boolean, ms: number, what: string) =>
       until(cond, ms, what).catch((e: Error) => assert.fail(`${e.message}\ngobgpd A: ${a.stdout()}${a.stderr()}\ngobgpd B: ${b.stdout()}${b.stderr()}`));
 
-    await until(async () => (await lab.exec(nsB, ["gobgp", "-u", "127.0.0.1", "-p", String(API_PORT), "global"])).code === 0, 10_000, "B's gRPC API");
+    await until(() => gobgpReady(lab, nsB), 10_000, "B's gRPC API");
     await gobgp(lab, nsB, ["global", "rib", "add", "-a", "ipv4", "192.0.2.0/24"]);
     await gobgp(lab, nsB, ["global", "rib", "add", "-a", "ipv4", "100.64.20.0/22", "aspath", "65100,65200"]);
     await gobgp(lab, nsB, ["global", "rib", "add", "-a", "ipv6", "2001:db8:200::/48", "aspath", "65300"]);

@@ -1,0 +1,25 @@
+// Every decoder of outside bytes the fuzz engine drives, by name.
+import type { FuzzTarget } from "../target.js";
+import { bmpTarget } from "./bmp.js";
+import { configTarget } from "./config.js";
+import { controlTarget } from "./control.js";
+import { ipfixTarget } from "./ipfix.js";
+import { netlinkTarget } from "./netlink.js";
+import { ringEventTarget } from "./ring-event.js";
+
+const TARGETS: Record<string, () => FuzzTarget> = {
+  ipfix: ipfixTarget,
+  bmp: bmpTarget,
+  netlink: netlinkTarget,
+  "ring-event": ringEventTarget,
+  config: configTarget,
+  control: controlTarget,
+};
+
+export const TARGET_NAMES: readonly string[] = Object.keys(TARGETS);
+
+export function createTarget(name: string): FuzzTarget {
+  const make = TARGETS[name];
+  if (!make) throw new Error(`no fuzz target ${JSON.stringify(name)}; known: ${TARGET_NAMES.join(", ")}`);
+  return make();
+}
