@@ -1,6 +1,10 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=1
 // `rfm` command line. Usage errors (unknown command or flag, bad argument
 // count) print the usage and exit 2; operational failures exit 1.
+// The shebang caps V8's young generation at 1 MiB per semi-space (default: up
+// to 16): the agent allocates little per event, and the cap is ~10 MB of RSS.
+// V8 sizes its heap when the process starts, so the flag cannot be set from
+// here at run time; `node dist/src/cli/main.js` runs without it.
 import { Command, CommanderError } from "commander";
 import { agentCommand } from "./agent.js";
 import { configCommand } from "./config.js";
