@@ -3,7 +3,7 @@
 // routing table. Paths are only type-checked here: the agent opens the files
 // when it starts, so `rfm config check` works on a machine without them.
 
-import type { z } from "zod";
+import * as v from "valibot";
 import { integer, string, table } from "../fields.js";
 
 export const BMP_DEFAULT_HOST = "::1";
@@ -12,8 +12,8 @@ export const BMP_DEFAULT_PORT = 11019; // RFC 7854 assigns none; GoBGP sends to 
 const MAX_PORT = 65_535;
 
 const mmdbSchema = table({
-  asn_db: string().default(""),
-  city_db: string().default(""),
+  asn_db: v.optional(string(), ""),
+  city_db: v.optional(string(), ""),
 });
 
 /** Where the BMP listener binds, with the defaults filled in. */
@@ -25,24 +25,27 @@ export interface BmpListen {
 type BmpSwitch = { enabled: true; listen: BmpListen } | { enabled: false; listen: null };
 
 // Like agent.ipfix: "" and 0 mean unset, and setting either turns the listener on.
-const bmpSchema = table({
-  host: string().default(""),
-  port: integer(0, MAX_PORT).default(0),
-}).transform((bmp): { host: string; port: number } & BmpSwitch => {
-  if (bmp.host === "" && bmp.port === 0) return { ...bmp, enabled: false, listen: null };
-  return { ...bmp, enabled: true, listen: { host: bmp.host || BMP_DEFAULT_HOST, port: bmp.port || BMP_DEFAULT_PORT } };
-});
+const bmpSchema = v.pipe(
+  table({
+    host: v.optional(string(), ""),
+    port: v.optional(integer(0, MAX_PORT), 0n),
+  }),
+  v.transform((bmp): { host: string; port: number } & BmpSwitch => {
+    if (bmp.host === "" && bmp.port === 0) return { ...bmp, enabled: false, listen: null };
+    return { ...bmp, enabled: true, listen: { host: bmp.host || BMP_DEFAULT_HOST, port: bmp.port || BMP_DEFAULT_PORT } };
+  }),
+);
 
 const ribSchema = table({
-  bmp: bmpSchema.prefault({}),
+  bmp: v.optional(bmpSchema, {}),
 });
 
 export const enrichSchema = table({
-  mmdb: mmdbSchema.prefault({}),
-  rib: ribSchema.prefault({}),
+  mmdb: v.optional(mmdbSchema, {}),
+  rib: v.optional(ribSchema, {}),
 });
 
-export type EnrichConfig = z.output<typeof enrichSchema>;
+export type EnrichConfig = v.InferOutput<typeof enrichSchema>;
 export type MmdbConfig = EnrichConfig["mmdb"];
 export type RibConfig = EnrichConfig["rib"];
 export type BmpConfig = RibConfig["bmp"];
