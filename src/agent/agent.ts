@@ -346,6 +346,7 @@ export class Agent {
     await this.server?.close();
     await this.bmp?.close();
     this.mmdb?.close();
+    this.metrics.close();
     this.datapath.close();
   }
 
