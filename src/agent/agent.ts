@@ -230,7 +230,12 @@ export class Agent {
       this.server = new MetricsServer({
         host: config.agent.prometheus.host,
         port: config.agent.prometheus.port,
-        render: () => this.metrics.render(),
+        // The scrape sees every event the kernel has written so far, not just
+        // what the last wakeup or drain tick handed over.
+        render: () => {
+          this.drain();
+          return this.metrics.render();
+        },
       });
       this.metricsAddress = await this.server.listen();
     }

@@ -99,9 +99,11 @@ export class AgentMetrics {
         fresh,
       });
     });
+    // A gauge is a level: it shows its value from the first scrape. A new
+    // counter shows 0 first, so that rate() sees its first increase.
     FLOW_METRICS.forEach(([name, help], i) => {
       w.header(name, "gauge", `${help} of live flows`);
-      for (const r of rows) w.sample(name, r.labels, r.fresh ? 0 : r.live[i]);
+      for (const r of rows) w.sample(name, r.labels, r.live[i]);
     });
     FLOW_METRICS.forEach(([name, help], i) => {
       w.header(`${name}_total`, "counter", `${help}, all flows ever seen (does not drop on eviction)`);
