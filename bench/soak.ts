@@ -24,7 +24,15 @@ if (!Number.isInteger(MINUTES) || MINUTES < 1) throw new Error("--minutes takes 
 const PPS = 20_000;
 const SCRAPE_MS = 15_000;
 const CLI = fileURLToPath(new URL("../src/cli/main.js", import.meta.url));
+const CLK_TCK = 100;
 const mb = (kb: number) => (kb / 1024).toFixed(1);
+
+/** CPU seconds (user + system) the process used so far. */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(f[11]) + Number(f[12])) / CLK_TCK;
+}
 
 function rssKb(pid: number): number {
   const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
@@ -92,6 +100,7 @@ await withLab(
         const scrape = async () => (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
         const t0 = Date.now();
         let events0 = 0;
+        let cpu0 = cpuSeconds(agent.pid!);
         let baselineKb = 0;
         let peakKb = 0;
         let lastKb = 0;
@@ -106,12 +115,15 @@ await withLab(
           peakKb = Math.max(peakKb, lastKb);
           if (minute === 1) baselineKb = lastKb;
           const events = metricSum(text, "rfm_flow_sampled_packets_total");
+          const cpu = cpuSeconds(agent.pid!);
           console.log(
-            `soak minute=${minute} rss_mb=${mb(lastKb)} active_flows=${metricSum(text, "rfm_collector_active_flows")} ` +
+            `soak minute=${minute} rss_mb=${mb(lastKb)} heap_total_mb=${mb(metricSum(text, "nodejs_heap_size_total_bytes") / 1024)} ` +
+              `heap_used_mb=${mb(metricSum(text, "nodejs_heap_size_used_bytes") / 1024)} active_flows=${metricSum(text, "rfm_collector_active_flows")} ` +
               `events_per_sec=${Math.round((events - events0) / 60)} ring_drops=${metricSum(text, "rfm_collector_dropped_events_total")} ` +
-              `forced_evictions=${metricSum(text, "rfm_collector_forced_evictions_total")}`,
+              `forced_evictions=${metricSum(text, "rfm_collector_forced_evictions_total")} cpu_cores=${((cpu - cpu0) / 60).toFixed(2)}`,
           );
           events0 = events;
+          cpu0 = cpu;
         }
         console.log(
           `soak result baseline_mb=${mb(baselineKb)} final_mb=${mb(lastKb)} peak_mb=${mb(peakKb)} ` +
