@@ -3,7 +3,7 @@
 // (node-gyp against Debian's libbpf) and the TypeScript (tsc).
 // A missing toolchain stops the build with the Debian packages that provide it.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { arch } from "node:os";
@@ -50,4 +50,6 @@ if (!only || only === "native") {
 }
 if (!only || only === "ts") {
   run(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"]);
+  // The entry point runs as a program (its shebang passes V8 flags node cannot take later).
+  chmodSync("dist/src/cli/main.js", 0o755);
 }

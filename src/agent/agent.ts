@@ -12,10 +12,11 @@ import { IpfixExporter } from "../export/ipfix-exporter.js";
 import { FlowLog } from "../export/flow-log.js";
 import { FlowTable, EndReason, type FlowRecord, type FlowSink } from "../flow/table.js";
 import { Rollups, NO_LABELS } from "../flow/rollups.js";
-import { MmdbSource, versionDates } from "../enrich/index.js";
+import type { MmdbSource } from "../enrich/mmdb-source.js";
+import { versionDates } from "../enrich/mmdb-versions.js";
 import { FlowEnricher, type AsnSource } from "../enrich/flow-enricher.js";
-import { BmpListener, RibAsnSource } from "../enrich/bmp-listener.js";
-import { Rib } from "../rib/rib.js";
+import type { BmpListener } from "../enrich/bmp-listener.js";
+import type { Rib } from "../rib/rib.js";
 import { formatRouteDistinguisher } from "../bmp/route-distinguisher.js";
 import { ErrorCounters } from "../metrics/errors.js";
 import { AgentMetrics } from "../metrics/agent-metrics.js";
@@ -216,17 +217,24 @@ export class Agent {
       this.refreshBootOffset();
       this.sweepInSlices(Date.now());
     });
+    // Enrichment code (the BMP codec and the RIB, the MaxMind reader) is loaded
+    // only when configured: an agent without it is about 1 MB smaller.
     const bmp = config.agent.enrich.rib.bmp;
+    const asnSources: AsnSource[] = [];
     if (bmp.enabled) {
+      const [{ Rib }, { BmpListener, RibAsnSource }] = await Promise.all([import("../rib/rib.js"), import("../enrich/bmp-listener.js")]);
       // Read at start only: a changed list takes a restart (routes are sorted into tables by it on arrival).
       this.rib = new Rib({ labelDistinguishers: bmp.distinguishers });
       this.bmp = new BmpListener({ host: bmp.listen.host, port: bmp.listen.port, rib: this.rib, errors: this.errors });
       await this.bmp.listen();
+      asnSources.push(new RibAsnSource(this.rib)); // ASN from the RIB first, the database as fallback
     }
     const mmdb = config.agent.enrich.mmdb;
-    if (mmdb.asn_db || mmdb.city_db) this.mmdb = await MmdbSource.open(mmdb);
-    // ASN from the RIB first, the database as fallback.
-    const asnSources: AsnSource[] = [...(this.rib ? [new RibAsnSource(this.rib)] : []), ...(this.mmdb && mmdb.asn_db ? [this.mmdb] : [])];
+    if (mmdb.asn_db || mmdb.city_db) {
+      const { MmdbSource } = await import("../enrich/mmdb-source.js");
+      this.mmdb = await MmdbSource.open(mmdb);
+      if (mmdb.asn_db) asnSources.push(this.mmdb);
+    }
     if (asnSources.length > 0 || (this.mmdb && mmdb.city_db)) {
       this.enricher = new FlowEnricher(config.agent.collector.max_flows, asnSources, this.mmdb && mmdb.city_db ? this.mmdb : undefined);
     }
@@ -240,7 +248,12 @@ export class Agent {
       this.server = new MetricsServer({
         host: config.agent.prometheus.host,
         port: config.agent.prometheus.port,
-        render: () => this.metrics.render(),
+        // The scrape sees every event the kernel has written so far, not just
+        // what the last wakeup or drain tick handed over.
+        render: () => {
+          this.drain();
+          return this.metrics.render();
+        },
       });
       this.metricsAddress = await this.server.listen();
     }
@@ -363,6 +376,7 @@ export class Agent {
     await this.server?.close();
     await this.bmp?.close();
     this.mmdb?.close();
+    this.metrics.close();
     this.datapath.close();
   }
 

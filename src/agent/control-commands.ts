@@ -5,7 +5,7 @@ import { CommandError, type CommandHandler } from "../control/server.js";
 import { EndReason, type FlowRecord } from "../flow/table.js";
 import { formatAddress, parseAddress } from "../net/address.js";
 import { VERSION } from "../version.js";
-import { versionDates } from "../enrich/index.js";
+import { versionDates } from "../enrich/mmdb-versions.js";
 import type { RouteDetail } from "../rib/rib.js";
 import type { MeteredLink } from "../watcher/metering.js";
 import { isBpfError } from "../bpf/addon.js";

@@ -1,33 +1,42 @@
-// Zod building blocks for config values. Each one phrases its own messages
+// Valibot building blocks for config values. Each one phrases its own messages
 // ("expected an integer, found string \"100\""), so schemas stay declarative.
+// Defaults are given as the TOML would write them (integers as bigints,
+// durations as strings) and are checked like a written value.
 
-import { z } from "zod";
+import * as v from "valibot";
 import { formatDuration, parseDuration } from "./duration.js";
-import { describeValue } from "./toml-value.js";
+import { describeValue, isTable } from "./toml-value.js";
 
 export const U32_MAX = 4_294_967_295;
 
-type ErrorMap = (issue: z.core.$ZodRawIssue) => string | undefined;
+/** `expected` of the issue a table raises for each key it does not know. */
+export const UNKNOWN_KEY = "a known key";
 
-/** Type errors become "expected WHAT, found VALUE"; other issues keep their own message. */
-export function expected(what: string): ErrorMap {
-  return (issue) => (issue.code === "invalid_type" ? `expected ${what}, found ${describeValue(issue.input)}` : undefined);
+type Message = (issue: v.BaseIssue<unknown>) => string;
+
+/** A type error as "expected WHAT, found VALUE". */
+export function expected(what: string): Message {
+  return (issue) => `expected ${what}, found ${describeValue(issue.input)}`;
 }
 
-function reject(ctx: z.core.$RefinementCtx, input: unknown, message: string): never {
-  ctx.issues.push({ code: "custom", input, message });
-  return z.NEVER;
-}
-
-/** A TOML table whose unknown keys are errors. */
-export function table<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
-  // zod takes any non-array object for a table, including the Date smol-toml
-  // returns for a TOML date-time, which would then silently get all defaults.
-  const notDate = (value: unknown, ctx: z.core.$RefinementCtx) => {
-    if (!(value instanceof Date)) return value;
-    return reject(ctx, value, `expected a table, found ${describeValue(value)}`);
-  };
-  return z.preprocess(notDate, z.strictObject(shape, { error: expected("a table") }));
+/** A TOML table whose unknown keys are errors (every one of them, not just the first). */
+export function table<const Entries extends v.ObjectEntries>(entries: Entries) {
+  return v.pipe(
+    // Valibot takes any object for a table, including the Date smol-toml returns
+    // for a TOML date-time, which would then silently get all defaults.
+    v.custom<unknown>((value) => !(value instanceof Date), expected("a table")),
+    v.looseObject(entries, expected("a table")),
+    v.rawCheck(({ dataset, addIssue }) => {
+      const value: unknown = dataset.value;
+      if (!isTable(value)) return;
+      for (const key of Object.keys(value)) {
+        if (Object.hasOwn(entries, key)) continue;
+        addIssue({ input: key, expected: UNKNOWN_KEY, path: [{ type: "object", origin: "key", input: value, key, value: value[key] }] });
+      }
+    }),
+    // Reached only without unknown keys, so the loose object is exactly the entries.
+    v.transform((value) => value as v.InferOutput<v.ObjectSchema<Entries, undefined>>),
+  );
 }
 
 /**
@@ -36,13 +45,19 @@ export function table<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
  * `rule` adds a field-specific check returning a problem, or undefined if fine.
  */
 export function integer(min: number, max: number, rule?: (n: number) => string | undefined) {
-  return z.bigint({ error: expected("an integer") }).transform((value, ctx) => {
-    if (value < BigInt(min)) return reject(ctx, value, `must be at least ${min}, found ${value}`);
-    if (value > BigInt(max)) return reject(ctx, value, `must be at most ${max}, found ${value}`);
-    const n = Number(value);
-    const problem = rule?.(n);
-    return problem === undefined ? n : reject(ctx, value, problem);
-  });
+  return v.pipe(
+    v.bigint(expected("an integer")),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      const value = dataset.value;
+      const problem =
+        value < BigInt(min) ? `must be at least ${min}, found ${value}`
+        : value > BigInt(max) ? `must be at most ${max}, found ${value}`
+        : rule?.(Number(value));
+      if (problem === undefined) return Number(value);
+      addIssue({ message: problem });
+      return NEVER;
+    }),
+  );
 }
 
 /** An unsigned 32-bit integer that must not be zero. */
@@ -51,11 +66,24 @@ export function positiveU32() {
 }
 
 export function boolean() {
-  return z.boolean({ error: expected("a boolean (true or false)") });
+  return v.boolean(expected("a boolean (true or false)"));
 }
 
 export function string() {
-  return z.string({ error: expected("a string") });
+  return v.string(expected("a string"));
+}
+
+/** A string that must not be empty when written; `message` says why or what to write instead. */
+export function nonEmptyString(message: string) {
+  return v.pipe(string(), v.minLength(1, message));
+}
+
+/** A string with a rule: `problem` returns what is wrong with it, or undefined if fine. */
+export function checkedString(what: string, problem: (text: string) => string | undefined) {
+  return v.pipe(
+    v.string(expected(what)),
+    v.check((text) => problem(text) === undefined, (issue) => problem(issue.input as string) ?? ""),
+  );
 }
 
 /**
@@ -63,19 +91,31 @@ export function string() {
  * `zeroDisables`, 0 is also accepted and means "off".
  */
 export function duration(minMs: number, options: { zeroDisables?: boolean } = {}) {
-  return z.string({ error: expected('a duration string like "30s"') }).transform((text, ctx) => {
-    let ms: number;
-    try {
-      ms = parseDuration(text);
-    } catch (err) {
-      return reject(ctx, text, (err as Error).message);
-    }
-    if (ms < 0) return reject(ctx, text, `must not be negative, found ${JSON.stringify(text)}`);
-    if (ms === 0 && options.zeroDisables) return 0;
-    if (ms < minMs) {
+  return v.pipe(
+    v.string(expected('a duration string like "30s"')),
+    v.rawTransform(({ dataset, addIssue, NEVER }) => {
+      const text = dataset.value;
+      let ms: number;
+      try {
+        ms = parseDuration(text);
+      } catch (err) {
+        addIssue({ message: (err as Error).message });
+        return NEVER;
+      }
+      if (ms === 0 && options.zeroDisables) return 0;
+      if (ms >= minMs) return ms;
       const floor = options.zeroDisables ? `0 (disabled) or at least ${formatDuration(minMs)}` : `at least ${formatDuration(minMs)}`;
-      return reject(ctx, text, `must be ${floor}, found ${JSON.stringify(text)}`);
-    }
-    return ms;
-  });
+      addIssue({ message: ms < 0 ? `must not be negative, found ${JSON.stringify(text)}` : `must be ${floor}, found ${JSON.stringify(text)}` });
+      return NEVER;
+    }),
+  );
+}
+
+/** One of `choices`, named in the message when the value is another string. */
+export function oneOf<const T extends readonly [string, ...string[]]>(choices: T) {
+  return v.picklist(choices, (issue) =>
+    typeof issue.input === "string"
+      ? `must be one of ${choices.map((c) => `"${c}"`).join(", ")}, found ${describeValue(issue.input)}`
+      : `expected a string, found ${describeValue(issue.input)}`,
+  );
 }

@@ -3,13 +3,13 @@
 
 import { readFile } from "node:fs/promises";
 import { parse, TomlError } from "smol-toml";
-import type { z } from "zod";
+import * as v from "valibot";
 import { globWarning } from "./interface-patterns.js";
 import { ConfigError, formatIssue, sortIssues, type ConfigIssue } from "./issues.js";
 import { formatKeyPath } from "./key-path.js";
 import { locateKeys, type KeyLocator } from "./locate.js";
 import { configSchema, type Config } from "./schema/config.js";
-import { toConfigIssues } from "./zod-issues.js";
+import { toConfigIssues } from "./schema-issues.js";
 
 export const DEFAULT_CONFIG_PATH = "/etc/rfm/rfm.toml";
 
@@ -49,12 +49,12 @@ function interfaceWarnings(config: Config, locator: KeyLocator, source: string):
 export function parseConfig(text: string, source = "<config>"): LoadedConfig {
   const data = parseToml(text, source);
   const locator = locateKeys(text);
-  const result = configSchema.safeParse(data);
+  const result = v.safeParse(configSchema, data);
   if (!result.success) {
-    const issues: ConfigIssue[] = toConfigIssues(result.error.issues, data, configSchema as z.ZodType, locator);
+    const issues: ConfigIssue[] = toConfigIssues(result.issues, data, configSchema, locator);
     throw new ConfigError(source, sortIssues(issues));
   }
-  return { config: result.data, warnings: interfaceWarnings(result.data, locator, source), text, source };
+  return { config: result.output, warnings: interfaceWarnings(result.output, locator, source), text, source };
 }
 
 const READ_ERRORS: Readonly<Record<string, string>> = {

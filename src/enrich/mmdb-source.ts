@@ -6,6 +6,7 @@ import type { MmdbConfig } from "../config/index.js";
 import { log } from "../log/logger.js";
 import { MmdbError, type MmdbFailure, type MmdbKey } from "./mmdb-error.js";
 import { MmdbFile, type EnrichLogger } from "./mmdb-file.js";
+import type { MmdbVersions } from "./mmdb-versions.js";
 
 const MINUTE = 60_000;
 
@@ -13,20 +14,6 @@ export interface MmdbSourceOptions {
   /** How often to look for replaced files, in milliseconds; one minute by default. */
   checkIntervalMs?: number;
   logger?: EnrichLogger;
-}
-
-/** The build time of each database in service; a key is absent when its file is not configured. */
-export interface MmdbVersions {
-  asn?: Date;
-  city?: Date;
-}
-
-/** Build dates as people read them (YYYY-MM-DD), for `rfm status` and `rfm reload mmdb`. */
-export function versionDates(v: MmdbVersions): { asn?: string; city?: string } {
-  return {
-    ...(v.asn ? { asn: v.asn.toISOString().slice(0, 10) } : {}),
-    ...(v.city ? { city: v.city.toISOString().slice(0, 10) } : {}),
-  };
 }
 
 async function openIfSet(key: MmdbKey, path: string, logger: EnrichLogger): Promise<MmdbFile | null> {

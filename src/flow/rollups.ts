@@ -3,7 +3,8 @@
 //
 // A tuple is (namespace tag, ifindex, direction, proto, src/dst ASN, src/dst city). It holds
 // gauges over its live flows and counters that never go down when flows leave.
-// A new tuple shows 0 in its first scrape (so rate() sees its first increase);
+// A new tuple's counters show 0 in its first scrape (so rate() sees their first
+// increase), its gauges their values;
 // a tuple with no live flow for `retentionMs` leaves; at most `maxTuples`
 // exist, flows beyond fold into the tuple with empty enrichment labels.
 import type { FlowObserver, FlowTable } from "./table.js";
@@ -32,7 +33,7 @@ export interface Tuple {
   live: Float64Array;
   /** monotonic counters, same order */
   total: Float64Array;
-  /** false until a scrape showed the tuple at 0 */
+  /** false until a scrape showed the tuple's counters at 0 */
   shown: boolean;
   lastActiveMs: number;
 }
@@ -126,7 +127,7 @@ export class Rollups implements FlowObserver {
 
   /**
    * The tuples to expose now. Drops tuples idle past retention, and marks new
-   * ones shown (the caller prints 0 for those, `fresh`).
+   * ones shown (the caller prints their counters as 0, `fresh`).
    */
   scrape(visit: (t: Tuple, fresh: boolean) => void): void {
     const cutoff = this.now() - this.retentionMs;

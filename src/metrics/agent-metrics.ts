@@ -1,13 +1,13 @@
 // Renders the agent's metrics at scrape time: interface counters straight from
 // the BPF map, flow tuples from the rollups (never the flow table), collector
-// and error counters, then prom-client's process and Node.js runtime metrics.
-import { collectDefaultMetrics, Registry } from "prom-client";
+// and error counters, then the process and Node.js runtime metrics.
 import type { Datapath } from "../bpf/datapath.js";
 import { FAMILY_IPV4, FAMILY_IPV6 } from "../bpf/layout.js";
 import type { FlowTable, InterfaceNamer } from "../flow/table.js";
 import type { Rollups } from "../flow/rollups.js";
 import type { ErrorCounters } from "./errors.js";
 import { TextWriter, renderLabels } from "./exposition.js";
+import { ProcessMetrics } from "./process-metrics.js";
 
 export interface AgentMetricSources {
   datapath: Datapath;
@@ -32,16 +32,9 @@ const FLOW_METRICS = [
 ] as const;
 
 export class AgentMetrics {
-  private readonly runtime = new Registry();
+  private readonly process = new ProcessMetrics();
 
-  constructor(private readonly src: AgentMetricSources) {
-    collectDefaultMetrics({ register: this.runtime });
-    // Gauges named *_total break Prometheus naming rules (promtool rejects them);
-    // the per-type nodejs_active_{handles,requests,resources} gauges carry the same.
-    for (const name of ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"]) {
-      this.runtime.removeSingleMetric(name);
-    }
-  }
+  constructor(private readonly src: AgentMetricSources) {}
 
   async render(): Promise<string> {
     const w = new TextWriter();
@@ -49,7 +42,13 @@ export class AgentMetrics {
     this.flows(w);
     this.collector(w);
     for (const section of this.src.extra ?? []) section(w);
-    return w.text() + (await this.runtime.metrics());
+    await this.process.write(w);
+    return w.text();
+  }
+
+  /** Stops measuring the event loop and GC. */
+  close(): void {
+    this.process.close();
   }
 
   private interfaces(w: TextWriter): void {
@@ -100,9 +99,11 @@ export class AgentMetrics {
         fresh,
       });
     });
+    // A gauge is a level: it shows its value from the first scrape. A new
+    // counter shows 0 first, so that rate() sees its first increase.
     FLOW_METRICS.forEach(([name, help], i) => {
       w.header(name, "gauge", `${help} of live flows`);
-      for (const r of rows) w.sample(name, r.labels, r.fresh ? 0 : r.live[i]);
+      for (const r of rows) w.sample(name, r.labels, r.live[i]);
     });
     FLOW_METRICS.forEach(([name, help], i) => {
       w.header(`${name}_total`, "counter", `${help}, all flows ever seen (does not drop on eviction)`);

@@ -1,7 +1,6 @@
 // Prometheus text exposition (format 0.0.4) for the agent's own metrics,
 // written by hand because the flow tuples can number 65,536 and must be
-// rendered without one object per sample (prom-client renders process and
-// runtime metrics, see registry.ts).
+// rendered without one object per sample.
 
 export function escapeLabelValue(v: string): string {
   return v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
@@ -18,7 +17,7 @@ export function formatValue(v: number): string {
 export class TextWriter {
   private parts: string[] = [];
 
-  header(name: string, type: "counter" | "gauge", help: string): void {
+  header(name: string, type: "counter" | "gauge" | "histogram", help: string): void {
     this.parts.push(`# HELP ${name} ${help.replace(/\\/g, "\\\\").replace(/\n/g, "\\n")}\n# TYPE ${name} ${type}\n`);
   }
 

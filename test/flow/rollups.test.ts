@@ -32,7 +32,7 @@ describe("flow rollups", () => {
     table.ingest(batch([ev({ sport: 1, sampleRate: 10 }), ev({ sport: 2 }), ev({ proto: 6, sport: 3 })]), 3, 0);
     const first = scrape();
     assert.equal(first.length, 2);
-    assert.ok(first.every((s) => s.fresh), "first scrape shows new tuples at 0");
+    assert.ok(first.every((s) => s.fresh), "the first scrape marks new tuples fresh: their counters show 0");
     const udp = scrape().find((s) => s.t.proto === 17)!;
     assert.equal(udp.fresh, false);
     assert.deepEqual(udp.live, [11, 11 * 114, 2, 228]);

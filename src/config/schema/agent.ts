@@ -1,8 +1,8 @@
 // [agent]: the interfaces to watch plus one sub-table per subsystem. A new
 // subsystem is a schema file next to this one and one line in the table below.
 
-import { z } from "zod";
-import { expected, string, table } from "../fields.js";
+import * as v from "valibot";
+import { checkedString, expected, table } from "../fields.js";
 import { isAbsolute } from "node:path";
 import { patternProblem } from "../interface-patterns.js";
 import { InterfaceMatcher } from "../interface-matcher.js";
@@ -14,29 +14,28 @@ import { ipfixSchema } from "./ipfix.js";
 import { logSchema } from "./log.js";
 import { prometheusSchema } from "./prometheus.js";
 
-const interfacePattern = z.string({ error: expected("a regular expression string") }).superRefine((pattern, ctx) => {
-  const problem = patternProblem(pattern);
-  if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem, input: pattern });
-});
+const interfacePattern = checkedString("a regular expression string", patternProblem);
 
-const interfaces = z
-  .array(interfacePattern, { error: expected('a list of regular expressions like ["eth0", "en.+"]') })
-  .min(1, { error: "must list at least one interface pattern" });
+const interfaces = v.pipe(
+  v.array(interfacePattern, expected('a list of regular expressions like ["eth0", "en.+"]')),
+  v.minLength(1, "must list at least one interface pattern"),
+);
 
 // Where named network namespaces are: `ip netns` keeps them in /run/netns;
 // container runtimes keep theirs elsewhere (e.g. /run/docker/netns).
-const netnsDir = string().refine((p) => isAbsolute(p), {
-  error: (issue) => `must be an absolute path, found ${JSON.stringify(issue.input)}`,
-});
+const netnsDir = checkedString("a string", (p) => (isAbsolute(p) ? undefined : `must be an absolute path, found ${JSON.stringify(p)}`));
 
-export const agentSchema = table({
-  interfaces,
-  netns_dir: netnsDir.default("/run/netns"),
-  bpf: bpfSchema.prefault({}),
-  collector: collectorSchema.prefault({}),
-  prometheus: prometheusSchema.prefault({}),
-  ipfix: ipfixSchema.prefault({}),
-  log: logSchema.prefault({}),
-  control: controlSchema.prefault({}),
-  enrich: enrichSchema.prefault({}),
-}).transform((agent) => ({ ...agent, interfaceMatcher: InterfaceMatcher.of(agent.interfaces) }));
+export const agentSchema = v.pipe(
+  table({
+    interfaces,
+    netns_dir: v.optional(netnsDir, "/run/netns"),
+    bpf: v.optional(bpfSchema, {}),
+    collector: v.optional(collectorSchema, {}),
+    prometheus: v.optional(prometheusSchema, {}),
+    ipfix: v.optional(ipfixSchema, {}),
+    log: v.optional(logSchema, {}),
+    control: v.optional(controlSchema, {}),
+    enrich: v.optional(enrichSchema, {}),
+  }),
+  v.transform((agent) => ({ ...agent, interfaceMatcher: InterfaceMatcher.of(agent.interfaces) })),
+);

@@ -1,7 +1,7 @@
 // The whole config file. Everything lives under [agent] so that other rfm
 // components can get their own top-level tables later.
 
-import type { z } from "zod";
+import type * as v from "valibot";
 import { table } from "../fields.js";
 import { agentSchema } from "./agent.js";
 
@@ -9,7 +9,7 @@ export const configSchema = table({
   agent: agentSchema,
 });
 
-export type Config = z.output<typeof configSchema>;
+export type Config = v.InferOutput<typeof configSchema>;
 export type AgentConfig = Config["agent"];
 export type BpfConfig = AgentConfig["bpf"];
 export type CollectorConfig = AgentConfig["collector"];

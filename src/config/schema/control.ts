@@ -1,13 +1,14 @@
 // [agent.control]: the unix socket `rfm status`, `rfm flows`, ... talk to.
 
+import * as v from "valibot";
 import { isAbsolute } from "node:path";
-import { string, table } from "../fields.js";
+import { checkedString, table } from "../fields.js";
 
-const socketPath = string().refine((p) => p === "" || isAbsolute(p), {
-  error: (issue) => `must be an absolute path (or "" to turn the control socket off), found ${JSON.stringify(issue.input)}`,
-});
+const socketPath = checkedString("a string", (p) =>
+  p === "" || isAbsolute(p) ? undefined : `must be an absolute path (or "" to turn the control socket off), found ${JSON.stringify(p)}`,
+);
 
 export const controlSchema = table({
   // Off by default; the example config uses /run/rfm/rfm.sock. The agent does not create the directory.
-  socket: socketPath.default(""),
+  socket: v.optional(socketPath, ""),
 });

@@ -1,46 +1,56 @@
-// The keys the schema accepts, read from the zod schema itself so that
+// The keys the schema accepts, read from the valibot schema itself so that
 // "did you mean" suggestions can never fall out of date.
 
-import { z } from "zod";
+import type * as v from "valibot";
 import type { KeyPath } from "../key-path.js";
 
-// Looks through defaults, optionals and transforms to the schema of the value as written.
-function unwrap(schema: z.ZodType): z.ZodType {
+/** The parts of a valibot schema this walk reads. */
+interface SchemaNode {
+  kind: string;
+  type: string;
+  pipe?: readonly SchemaNode[];
+  wrapped?: SchemaNode;
+  entries?: Readonly<Record<string, SchemaNode>>;
+  item?: SchemaNode;
+}
+
+// Looks through optionals and pipes to the schema of the value as written: a
+// pipe's last schema (a table's first is only its date-time check).
+function unwrap(schema: SchemaNode): SchemaNode {
   for (;;) {
-    // A pipe from a transform is a preprocess step: the value is checked by `out`.
-    if (schema instanceof z.ZodPipe) schema = (schema.in instanceof z.ZodTransform ? schema.out : schema.in) as z.ZodType;
-    else if (schema instanceof z.ZodDefault || schema instanceof z.ZodPrefault || schema instanceof z.ZodOptional) {
-      schema = schema.unwrap() as z.ZodType;
-    } else return schema;
+    if (schema.pipe) schema = schema.pipe.filter((step) => step.kind === "schema").at(-1) ?? schema;
+    else if (schema.type === "optional" && schema.wrapped) schema = schema.wrapped;
+    else return schema;
   }
 }
 
-function schemaAt(root: z.ZodType, path: KeyPath): z.ZodType | undefined {
-  let schema: z.ZodType | undefined = unwrap(root);
+function schemaAt(root: v.GenericSchema, path: KeyPath): SchemaNode | undefined {
+  let schema: SchemaNode | undefined = unwrap(root as SchemaNode);
   for (const segment of path) {
-    if (schema instanceof z.ZodObject && typeof segment === "string") {
-      const child: z.ZodType | undefined = (schema.shape as Record<string, z.ZodType | undefined>)[segment];
+    if (schema.entries && typeof segment === "string") {
+      const child: SchemaNode | undefined = schema.entries[segment];
       schema = child && unwrap(child);
-    } else if (schema instanceof z.ZodArray && typeof segment === "number") {
-      schema = unwrap(schema.element as z.ZodType);
+    } else if (schema.item && typeof segment === "number") {
+      schema = unwrap(schema.item);
     } else return undefined;
+    if (!schema) return undefined;
   }
   return schema;
 }
 
 /** Keys accepted in the table at `path` (in schema order), or [] if it is not a table. */
-export function knownKeysAt(root: z.ZodType, path: KeyPath): string[] {
-  const schema = schemaAt(root, path);
-  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+export function knownKeysAt(root: v.GenericSchema, path: KeyPath): string[] {
+  const entries = schemaAt(root, path)?.entries;
+  return entries ? Object.keys(entries) : [];
 }
 
 /** Whether the schema expects a table at `path`. */
-export function isTableKey(root: z.ZodType, path: KeyPath): boolean {
-  return schemaAt(root, path) instanceof z.ZodObject;
+export function isTableKey(root: v.GenericSchema, path: KeyPath): boolean {
+  return schemaAt(root, path)?.entries !== undefined;
 }
 
 /** Every key and table path the schema accepts, depth first. */
-export function allKnownPaths(root: z.ZodType, path: KeyPath = []): KeyPath[] {
+export function allKnownPaths(root: v.GenericSchema, path: KeyPath = []): KeyPath[] {
   return knownKeysAt(root, path).flatMap((key) => {
     const child = [...path, key];
     return [child, ...allKnownPaths(root, child)];

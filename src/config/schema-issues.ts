@@ -1,7 +1,8 @@
-// Turns zod's issues into ConfigIssues: full dotted keys, line numbers, and
+// Turns valibot's issues into ConfigIssues: full dotted keys, line numbers, and
 // "did you mean" hints for unknown keys.
 
-import type { z } from "zod";
+import type * as v from "valibot";
+import { UNKNOWN_KEY } from "./fields.js";
 import type { ConfigIssue } from "./issues.js";
 import { formatKeyPath, type KeyPath } from "./key-path.js";
 import type { KeyLocator } from "./locate.js";
@@ -19,7 +20,7 @@ function valueAt(data: unknown, path: KeyPath): unknown {
   return value;
 }
 
-function suggestionFor(schema: z.ZodType, path: KeyPath): string | undefined {
+function suggestionFor(schema: v.GenericSchema, path: KeyPath): string | undefined {
   const parent = path.slice(0, -1);
   const key = String(path[path.length - 1]);
   const sibling = closestMatch(key, knownKeysAt(schema, parent));
@@ -32,47 +33,35 @@ function suggestionFor(schema: z.ZodType, path: KeyPath): string | undefined {
   return found && formatKeyPath(found);
 }
 
-function unknownKeyIssues(
-  issue: z.core.$ZodIssueUnrecognizedKeys,
-  data: unknown,
-  schema: z.ZodType,
-  locator: KeyLocator,
-): ConfigIssue[] {
-  return issue.keys.map((key) => {
-    const path = [...issue.path.map(pathSegment), key];
-    const kind = isTable(valueAt(data, path)) ? "table" : "key";
-    const suggestion = suggestionFor(schema, path);
-    return withLine(
-      { key: formatKeyPath(path), message: `unknown ${kind}${suggestion ? `; did you mean \`${suggestion}\`?` : ""}` },
-      locator.nearestLineOf(path),
-    );
-  });
-}
-
-function pathSegment(segment: PropertyKey): string | number {
-  return typeof segment === "number" ? segment : String(segment);
+function unknownKeyIssue(path: KeyPath, data: unknown, schema: v.GenericSchema, locator: KeyLocator): ConfigIssue {
+  const kind = isTable(valueAt(data, path)) ? "table" : "key";
+  const suggestion = suggestionFor(schema, path);
+  return withLine(
+    { key: formatKeyPath(path), message: `unknown ${kind}${suggestion ? `; did you mean \`${suggestion}\`?` : ""}` },
+    locator.nearestLineOf(path),
+  );
 }
 
 function withLine(issue: ConfigIssue, line: number | undefined): ConfigIssue {
   return line === undefined ? issue : { ...issue, line };
 }
 
-/** One ConfigIssue per problem; an unknown-keys issue expands to one per key. */
+/** One ConfigIssue per problem. */
 export function toConfigIssues(
-  issues: readonly z.core.$ZodIssue[],
+  issues: readonly v.BaseIssue<unknown>[],
   data: unknown,
-  schema: z.ZodType,
+  schema: v.GenericSchema,
   locator: KeyLocator,
 ): ConfigIssue[] {
-  return issues.flatMap((issue) => {
-    if (issue.code === "unrecognized_keys") return unknownKeyIssues(issue, data, schema, locator);
-    const path = issue.path.map(pathSegment);
+  return issues.map((issue) => {
+    const path: KeyPath = (issue.path ?? []).map((item) => (typeof item.key === "number" ? item.key : String(item.key)));
+    if (issue.expected === UNKNOWN_KEY) return unknownKeyIssue(path, data, schema, locator);
     const key = formatKeyPath(path);
-    if (issue.code === "invalid_type" && valueAt(data, path) === undefined) {
+    if (issue.input === undefined && valueAt(data, path) === undefined) {
       // Point at the table that should contain the key, when it is written out.
       const message = isTableKey(schema, path) ? `missing required table [${key}]` : "missing required key";
-      return [withLine({ key, message }, locator.lineOf(path.slice(0, -1)))];
+      return withLine({ key, message }, locator.lineOf(path.slice(0, -1)));
     }
-    return [withLine({ key, message: issue.message }, locator.nearestLineOf(path))];
+    return withLine({ key, message: issue.message }, locator.nearestLineOf(path));
   });
 }
