@@ -29,7 +29,7 @@ describe("RIB from GoBGP over BMP", () => {
     const labels = new RibAsnSource(agent.rib!);
     const label = (addr: string) => labels.lookupAsn(parseAddress(addr));
 
-    const b = startGobgpd(lab, nsB, dir, "b", { as: 65002, id: ab.b.ipv4, neighbor: ab.a.ipv4, neighborAs: 65001 });
+    const b = startGobgpd(lab, nsB, dir, "b", { as: 65002, id: ab.b.ipv4, neighbor: ab.a.ipv4, neighborAs: 65001, passive: true });
     const a = startGobgpd(lab, nsA, dir, "a", { as: 65001, id: ab.a.ipv4, neighbor: ab.b.ipv4, neighborAs: 65002, bmp });
     // On a timeout, the daemons' logs say why.
     const wait = (cond: () => boolean, ms: number, what: string) =>

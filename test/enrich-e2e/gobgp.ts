@@ -14,6 +14,12 @@ export interface GobgpdConfig {
   id: string;
   neighbor: string;
   neighborAs: number;
+  /**
+   * Only accept the session, never dial it. Two gobgpd dialling each other at
+   * once collide, and gobgpd's collision handling can leave the session down
+   * for tens of seconds; with one side passive there is one connection.
+   */
+  passive?: boolean;
   /** Report to this BMP collector, route-monitoring-policy "all" (pre-policy, post-policy and Loc-RIB). */
   bmp?: { host: string; port: number; statisticsSeconds?: number; mirroring?: boolean };
 }
@@ -40,6 +46,7 @@ export function gobgpdConf(o: GobgpdConfig): string {
     "  [neighbors.config]",
     `    neighbor-address = "${o.neighbor}"`,
     `    peer-as = ${o.neighborAs}`,
+    ...(o.passive ? ["  [neighbors.transport.config]", "    passive-mode = true"] : []),
     "  [neighbors.timers.config]",
     "    connect-retry = 1",
     "    hold-time = 3",

@@ -95,7 +95,7 @@ async function withSpeakers(what: string, body: (s: Speakers, recorder: BmpRecor
  */
 export function captureGobgpBmp(): Promise<Uint8Array> {
   return withSpeakers("gobgp", async ({ lab, nsA, nsB, ab, host, port, dir }, rec) => {
-    const b = startGobgpd(lab, nsB, dir, "b", { as: 65002, id: ab.b.ipv4, neighbor: ab.a.ipv4, neighborAs: 65001 });
+    const b = startGobgpd(lab, nsB, dir, "b", { as: 65002, id: ab.b.ipv4, neighbor: ab.a.ipv4, neighborAs: 65001, passive: true });
     startGobgpd(lab, nsA, dir, "a", { as: 65001, id: ab.a.ipv4, neighbor: ab.b.ipv4, neighborAs: 65002, bmp: { host, port, statisticsSeconds: 15, mirroring: true } });
     await until(() => gobgpReady(lab, nsB), 10_000, "B's gRPC API");
     await until(() => gobgpReady(lab, nsA), 10_000, "A's gRPC API");
