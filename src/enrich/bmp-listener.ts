@@ -19,12 +19,16 @@ export interface BmpListenerOptions {
   maxSessions?: number;
 }
 
+/** Problems in BMP messages named in the log (the first ones since start); the rest are only counted. */
+const MAX_LOGGED_PROBLEMS = 100;
+
 export class BmpListener {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
   private sessionSeq = 0;
   private tick: NodeJS.Timeout | undefined;
   readonly stats = { sessions: 0, rejectedSessions: 0, messages: 0, problems: 0, framingErrors: 0 };
+  private problemsLogged = 0;
   address: { host: string; port: number } | undefined;
 
   constructor(private readonly opts: BmpListenerOptions) {}
@@ -78,7 +82,7 @@ export class BmpListener {
     const peers = new PeerSessions();
     sock.on("data", (chunk: Buffer) => {
       const out = framer.push(chunk);
-      for (const bytes of out.messages) this.onMessage(session, bytes, peers);
+      for (const bytes of out.messages) this.onMessage(session, speaker, bytes, peers);
       if (out.error) {
         this.stats.framingErrors++;
         this.opts.errors.inc("bmp");
@@ -102,10 +106,16 @@ export class BmpListener {
     });
   }
 
-  private onMessage(session: number, bytes: Uint8Array, peers: PeerSessions): void {
+  private onMessage(session: number, speaker: string, bytes: Uint8Array, peers: PeerSessions): void {
     this.stats.messages++;
     const d = decodeBmpMessage(bytes, { sessionFor: peers.lookup });
     if (d.problems.length > 0) {
+      // Named in the log up to a bound per listener, so hostile input cannot flood it; all are counted.
+      for (const p of d.problems) {
+        if (this.problemsLogged >= MAX_LOGGED_PROBLEMS) break;
+        this.problemsLogged++;
+        log.warn("bmp message problem", { remote: speaker, session, code: p.code, action: p.action, error: p.message });
+      }
       this.stats.problems += d.problems.length;
       this.opts.errors.inc("bmp", d.problems.length);
     }

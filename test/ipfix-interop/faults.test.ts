@@ -9,7 +9,7 @@ import { createLab } from "../harness/lab.js";
 import { HOST_NS } from "../harness/exec.js";
 import { startUdpReceiver } from "../harness/traffic.js";
 import { Nfcapd, TsharkCapture, freeUdpPort, nfAddresses, type NfdumpFlow } from "./peers.js";
-import { sample, scrape, sendFromPorts, sleep, startInteropAgent, udpIpBytes, until, waitExported } from "./interop-agent.js";
+import { messagesSent, sample, scrape, sendFromPorts, sleep, startInteropAgent, udpIpBytes, until, waitExported } from "./interop-agent.js";
 import { tempDir } from "../harness/temp-dir.js";
 
 const flow = (f: NfdumpFlow) => ({ ...nfAddresses(f), sport: f.src_port, dport: f.dst_port, packets: f.in_packets, bytes: f.in_bytes });
@@ -36,7 +36,7 @@ describe("IPFIX export under faults", () => {
     await rx.stop();
     await waitExported(a, 1, (r) => r.sport === 40002);
     const out = await nfcapd.stop();
-    await capture.stop();
+    await capture.stop(messagesSent(a));
 
     assert.deepEqual(out.flows.map(flow), [{ src: pair.b.ipv4, dst: pair.a.ipv4, sport: 40002, dport: rx.port, packets: 30, bytes: 30 * udpIpBytes(4, 100) }],
       "the flow exported after the start decodes; the one exported into the void is gone (UDP export keeps nothing back)");

@@ -37,8 +37,7 @@ describe("custom agent.ipfix.fields", () => {
     await sendFromPorts(lab, { from: pair.b.ns, to: pair.a.ipv4, port: rx.port, count: 25, size: 100, sport: 40001 });
     await sendFromPorts(lab, { from: pair.b.ns, to: pair.a.ipv6, port: rx.port, count: 4, size: 100, sport: 40002 });
     await rx.stop();
-    await waitExported(a, 2, (r) => r.dport === rx.port);
-    await capture.stop();
+    await capture.stop(await waitExported(a, 2, (r) => r.dport === rx.port));
     const out = await nfcapd.stop();
 
     assert.deepEqual(await capture.problems(), []);

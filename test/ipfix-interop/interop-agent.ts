@@ -79,14 +79,20 @@ export function view(r: FlowRecord): RecordView {
 /**
  * Waits until the sinks got `n` records matching `match` (the flows were
  * evicted), then until every collector link has sent at least as many flow
- * records as the sinks got in all, plus a moment for the collector to read them.
+ * records as the sinks got in all. Resolves with the messages sent so far
+ * (for TsharkCapture.stop; Nfcapd.stop waits for its socket to be read).
  */
-export async function waitExported(a: InteropAgent, n: number, match: (r: RecordView) => boolean, timeoutMs = 8000): Promise<void> {
+export async function waitExported(a: InteropAgent, n: number, match: (r: RecordView) => boolean, timeoutMs = 8000): Promise<number> {
   await until(() => a.records.filter((r) => match(view(r))).length >= n, timeoutMs, `${n} evicted flow records`);
   const total = a.records.length;
   const links = a.agent.ipfix?.links ?? [];
   await until(() => links.every((l) => l.stats.records >= total), timeoutMs, `${total} records sent to every collector`);
-  await sleep(200);
+  return messagesSent(a);
+}
+
+/** IPFIX messages the agent sent, over every collector. */
+export function messagesSent(a: InteropAgent): number {
+  return (a.agent.ipfix?.links ?? []).reduce((sum, l) => sum + l.stats.messages, 0);
 }
 
 /**

@@ -241,8 +241,20 @@ export class TsharkCapture {
     return new TsharkCapture(lab, proc, file, port);
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops the capture once its file holds at least `frames` frames (the
+   * datagrams sent to the port so far, say): what the kernel had not yet
+   * handed to the capture when it stopped would be missing otherwise.
+   */
+  async stop(frames = 0): Promise<void> {
+    await until(async () => (await this.frameCount()) >= frames, 10_000, `${frames} frames in the capture`);
     await stopProcess(this.proc, "SIGINT");
+  }
+
+  /** Frames written so far; tshark reads the file being written up to its last whole block. */
+  private async frameCount(): Promise<number> {
+    const r = await this.lab.exec(HOST_NS, ["tshark", "-r", this.file, "-T", "fields", "-e", "frame.number"]);
+    return r.stdout.split("\n").filter((l) => l.trim() !== "").length;
   }
 
   private decodeArgs(): string[] {

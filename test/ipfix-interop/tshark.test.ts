@@ -10,7 +10,7 @@ import { createLab } from "../harness/lab.js";
 import { HOST_NS } from "../harness/exec.js";
 import { startUdpReceiver } from "../harness/traffic.js";
 import { Nfcapd, TsharkCapture, freeUdpPort } from "./peers.js";
-import { sendFromPorts, sleep, startInteropAgent, udpIpBytes, waitExported } from "./interop-agent.js";
+import { messagesSent, sendFromPorts, sleep, startInteropAgent, udpIpBytes, waitExported } from "./interop-agent.js";
 import { tempDir } from "../harness/temp-dir.js";
 
 const TEMPLATE_SET = 2;
@@ -34,7 +34,7 @@ describe("IPFIX export decoded by tshark", () => {
     await rx.stop();
     await waitExported(a, 2, (r) => r.dport === rx.port);
     await sleep(Math.max(0, started + 4300 - Date.now())); // about 4 s of export
-    await capture.stop();
+    await capture.stop(messagesSent(a));
     const out = await nfcapd.stop();
 
     assert.deepEqual(await capture.problems(), [], "tshark flags nothing");
