@@ -28,6 +28,8 @@ export class BmpListener {
   private sessionSeq = 0;
   private tick: NodeJS.Timeout | undefined;
   readonly stats = { sessions: 0, rejectedSessions: 0, messages: 0, problems: 0, framingErrors: 0 };
+  /** Problems in messages by code (what `stats.problems` sums). */
+  readonly problemsByCode = new Map<string, number>();
   private problemsLogged = 0;
   address: { host: string; port: number } | undefined;
 
@@ -112,7 +114,8 @@ export class BmpListener {
     if (d.problems.length > 0) {
       // Named in the log up to a bound per listener, so hostile input cannot flood it; all are counted.
       for (const p of d.problems) {
-        if (this.problemsLogged >= MAX_LOGGED_PROBLEMS) break;
+        this.problemsByCode.set(p.code, (this.problemsByCode.get(p.code) ?? 0) + 1);
+        if (this.problemsLogged >= MAX_LOGGED_PROBLEMS) continue;
         this.problemsLogged++;
         log.warn("bmp message problem", { remote: speaker, session, code: p.code, action: p.action, error: p.message });
       }

@@ -61,6 +61,11 @@ describe("drill: BMP speaker killed and restarted", () => {
     await until(() => rib.counters.viewsReplaced === replaced + 4, 20_000, "the new dump's End-of-RIB");
     assert.deepEqual(origins(), [-1, 65002, 65100], "X, which B withdrew while A was down, is gone; Y and Z are the new dump's");
     assert.equal(staleViews(), 0);
-    assert.equal(agent.errors.get("bmp"), 0, "FRR's streams decode without problems");
+    // FRR 8.4, reconnecting while its peer's session comes up, may send that peer's Peer Up with
+    // an empty received OPEN (RFC 7854 wants the OPEN): counted as bad_open, the session's
+    // decode options fall back to defaults. Nothing else in FRR's streams may be a problem.
+    const { bad_open: emptyOpens = 0, ...others } = Object.fromEntries(agent.bmp!.problemsByCode);
+    assert.deepEqual(others, {}, "FRR's streams decode without problems but FRR's empty received OPEN");
+    assert.equal(agent.errors.get("bmp"), emptyOpens, "every problem counted is one of those");
   });
 });
