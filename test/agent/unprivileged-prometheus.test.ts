@@ -12,7 +12,8 @@ import { createLab, type Lab, type VethPair } from "../harness/lab.js";
 import { HOST_NS } from "../harness/exec.js";
 import { sendUdp, startUdpReceiver } from "../harness/traffic.js";
 import { freePort } from "../harness/ports.js";
-import { CLI, collect, waitForStderr } from "../cli/run-cli.js";
+import { collect, waitForStderr } from "../cli/run-cli.js";
+import { cliForAnyUser } from "../harness/shared-install.js";
 import { until } from "./agent-lab.js";
 import { tempDir } from "../harness/temp-dir.js";
 
@@ -53,7 +54,7 @@ describe("the agent as operators run it", () => {
     const agent = spawn(
       "setpriv",
       ["--reuid=nobody", "--regid=nogroup", "--clear-groups", `--inh-caps=${caps}`, `--ambient-caps=${caps}`, "--bounding-set=-all," + caps,
-        process.execPath, CLI, "agent", "-c", worldReadableConfig(pair.a.name, port)],
+        process.execPath, cliForAnyUser(t), "agent", "-c", worldReadableConfig(pair.a.name, port)],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     const exited = collect(agent, 120_000);
@@ -135,7 +136,7 @@ describe("the agent as operators run it", () => {
     const agent = spawn(
       "setpriv",
       ["--reuid=nobody", "--regid=nogroup", "--clear-groups", `--inh-caps=${caps}`, `--ambient-caps=${caps}`, "--bounding-set=-all," + caps,
-        process.execPath, CLI, "agent", "-c", config],
+        process.execPath, cliForAnyUser(t), "agent", "-c", config],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
     const exited = collect(agent, 120_000);

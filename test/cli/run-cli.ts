@@ -7,9 +7,12 @@ export const CLI = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "sr
 
 export interface CliResult { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
 
-/** Runs `rfm ARGS` to completion (killed after timeoutMs). `wrap` prefixes the argv (capsh, setpriv...). */
-export function runCli(args: string[], opts: { timeoutMs?: number; wrap?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
-  const argv = [...(opts.wrap ?? []), process.execPath, CLI, ...args];
+/**
+ * Runs `rfm ARGS` to completion (killed after timeoutMs). `wrap` prefixes the
+ * argv (capsh, setpriv...); `cli` is another copy of the entry point.
+ */
+export function runCli(args: string[], opts: { timeoutMs?: number; wrap?: string[]; env?: NodeJS.ProcessEnv; cli?: string } = {}): Promise<CliResult> {
+  const argv = [...(opts.wrap ?? []), process.execPath, opts.cli ?? CLI, ...args];
   const child = spawn(argv[0]!, argv.slice(1), { stdio: ["ignore", "pipe", "pipe"], env: opts.env ?? process.env });
   return collect(child, opts.timeoutMs ?? 20_000);
 }

@@ -13,6 +13,7 @@ import { HOST_NS } from "../harness/exec.js";
 import { sendUdp, startUdpReceiver } from "../harness/traffic.js";
 import { startAgent, until } from "../agent/agent-lab.js";
 import { runCli } from "../cli/run-cli.js";
+import { cliForAnyUser } from "../harness/shared-install.js";
 import { EndReason } from "../../src/flow/table.js";
 import { ControlServer } from "../../src/control/server.js";
 import { tempDir } from "../harness/temp-dir.js";
@@ -110,7 +111,7 @@ describe("control plane", () => {
     if (!requirePrivileges(t)) return;
     const sock = join(socketDir(), "rfm.sock");
     await startAgent(t, ["rfmt-none"], { control: { socket: sock } });
-    const r = await runCli(["status", "--socket", sock], { wrap: ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] });
+    const r = await runCli(["status", "--socket", sock], { cli: cliForAnyUser(t), wrap: ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"] });
     assert.equal(r.code, 1);
     assert.match(r.stderr, /^rfm: permission denied on .*mode 0600/);
   });
