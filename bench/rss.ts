@@ -30,8 +30,17 @@ async function measure(): Promise<void> {
     global.gc?.();
     return process.memoryUsage().rss;
   };
+  // Resident pages by kind: anonymous (the heaps, buffers, maps' pages) and
+  // file-backed (the node binary and libraries, shared with every other process).
+  const split = () => {
+    const status = readFileSync("/proc/self/status", "utf8");
+    const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? NaN) * 1024;
+    const heap = process.memoryUsage();
+    return `anon_mb=${mb(kb("RssAnon"))} file_mb=${mb(kb("RssFile"))} v8_heap_used_mb=${mb(heap.heapUsed)} v8_heap_total_mb=${mb(heap.heapTotal)} external_mb=${mb(heap.external)} array_buffers_mb=${mb(heap.arrayBuffers)}`;
+  };
   // Nothing is imported statically: the first reading is Node.js alone.
   const bare = rss();
+  console.log(`rss bare ${split()}`);
   const { Agent } = await import("../src/agent/agent.js");
   const { loadConfigFile } = await import("../src/config/index.js");
   const { encodeEvent } = await import("../src/bpf/event.js");
@@ -46,6 +55,7 @@ async function measure(): Promise<void> {
   await import("../src/enrich/mmdb-source.js");
   await import("../src/enrich/bmp-listener.js");
   const modules = rss();
+  console.log(`rss modules ${split()}`);
 
   const dir = mkdtempSync(join(tmpdir(), "rfm-rss-"));
   // 256 networks with their own ASN and city: 256 label tuples, as a few hundred peers would give.
@@ -66,6 +76,7 @@ async function measure(): Promise<void> {
   const agent = new Agent({ config });
   await agent.start();
   const started = rss();
+  console.log(`rss started ${split()}`);
 
   // The events are written in place (one template event, patched per flow) so the
   // bench itself allocates nothing that would grow the young generation.
@@ -93,6 +104,7 @@ async function measure(): Promise<void> {
   const withFlows = rss();
   await agent.metrics.render();
   const afterScrape = rss();
+  console.log(`rss with_flows ${split()}`);
   console.log(
     `rss live_flows=${agent.table.size} tuples=${agent.rollups.size} with_flows_mb=${mb(withFlows)} after_scrape_mb=${mb(afterScrape)} goal_mb=64`,
   );
