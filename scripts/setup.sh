@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 PKGS=(clang llvm libbpf-dev bpftool linux-libc-dev libelf-dev zlib1g-dev pkg-config make g++ python3
       iproute2 libcap2-bin iputils-ping procps util-linux)
 # --with-test-peers: the real programs the integration tests talk to.
-TEST_PKGS=(prometheus libmaxmind-db-writer-perl mmdb-bin nfdump pmacct tshark frr gobgpd)
+TEST_PKGS=(prometheus libmaxmind-db-writer-perl mmdb-bin nfdump pmacct softflowd tshark frr gobgpd)
 if [ "${1:-}" = "--with-test-peers" ]; then PKGS+=("${TEST_PKGS[@]}"); fi
 
 need=()

@@ -257,6 +257,19 @@ export class TsharkCapture {
     return r.stdout.split("\n").filter((l) => l.trim() !== "").length;
   }
 
+  /**
+   * Each frame's values of `fields` as tshark decodes the capture (cflow on
+   * the capture's port): per frame, per field, every occurrence in order.
+   */
+  async fieldsPerFrame(fields: string[]): Promise<string[][][]> {
+    const args = [...this.decodeArgs(), "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=;", ...fields.flatMap((f) => ["-e", f])];
+    const r = await this.lab.execOk(HOST_NS, args);
+    return r.stdout
+      .split("\n")
+      .filter((l) => l !== "")
+      .map((line) => line.split("\t").map((v) => (v === "" ? [] : v.split(";"))));
+  }
+
   private decodeArgs(): string[] {
     return ["tshark", "-r", this.file, "-d", `udp.port==${this.port},cflow`];
   }

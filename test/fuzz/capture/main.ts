@@ -1,6 +1,6 @@
 // Re-creates the fuzz seeds captured from real peers into
 // test/fixtures/captures/ (see the README there). Root, and the peers
-// installed (gobgpd, FRR, pmacct). Only loopback and lab namespaces are used;
+// installed (gobgpd, FRR, pmacct, softflowd). Only loopback and lab namespaces are used;
 // each capture removes its namespaces and processes, also when it fails.
 // Run: node dist/test/fuzz/capture/main.js [NAME...]   (default: all)
 import { writeFileSync } from "node:fs";
@@ -9,6 +9,7 @@ import { captureFrrBmp, captureGobgpBmp } from "./bmp.js";
 import { captureControlRequests } from "./control.js";
 import { captureAgentIpfix, capturePmacctIpfix } from "./ipfix.js";
 import { captureNetlink } from "./netlink.js";
+import { captureSoftflowdV5 } from "./netflow-v5.js";
 import { captureRingEvents } from "./ring.js";
 
 const CAPTURES: Record<string, () => Uint8Array | Promise<Uint8Array>> = {
@@ -16,6 +17,7 @@ const CAPTURES: Record<string, () => Uint8Array | Promise<Uint8Array>> = {
   "frr-bmp.bin": captureFrrBmp,
   "agent-ipfix.bin": captureAgentIpfix,
   "pmacct-ipfix.bin": capturePmacctIpfix,
+  "softflowd-v5.bin": captureSoftflowdV5,
   "netlink-links.bin": captureNetlink,
   "ring-events.bin": captureRingEvents,
   "control-requests.jsonl": captureControlRequests,

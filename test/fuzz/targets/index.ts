@@ -4,11 +4,13 @@ import { bmpTarget } from "./bmp.js";
 import { configTarget } from "./config.js";
 import { controlTarget } from "./control.js";
 import { ipfixTarget } from "./ipfix.js";
+import { netflowV5Target } from "./netflow-v5.js";
 import { netlinkTarget } from "./netlink.js";
 import { ringEventTarget } from "./ring-event.js";
 
 const TARGETS: Record<string, () => FuzzTarget> = {
   ipfix: ipfixTarget,
+  "netflow-v5": netflowV5Target,
   bmp: bmpTarget,
   netlink: netlinkTarget,
   "ring-event": ringEventTarget,
