@@ -234,10 +234,14 @@ export interface TsharkMessage {
 export class TsharkCapture {
   private constructor(private readonly lab: Lab, readonly proc: NetnsProcess, readonly file: string, readonly port: number) {}
 
-  /** Captures UDP to `port` on lo into `file`; resolves once the capture runs. */
+  /**
+   * Captures UDP to `port` on lo into `file`; resolves once the capture runs.
+   * tshark prints "Capturing on" before dumpcap has opened the interface (a
+   * datagram sent then is missed); "Capture started" comes once it captures.
+   */
   static async start(lab: Lab, file: string, port: number): Promise<TsharkCapture> {
     const proc = lab.spawn(HOST_NS, ["tshark", "-i", "lo", "-f", `udp port ${port}`, "-w", file]);
-    await waitFor(proc, "tshark capture started", () => /Capture started|Capturing on/.test(proc.stderr() + proc.stdout()));
+    await waitFor(proc, "tshark capture started", () => /Capture started/.test(proc.stderr() + proc.stdout()));
     return new TsharkCapture(lab, proc, file, port);
   }
 

@@ -1,6 +1,6 @@
 // Re-creates the fuzz seeds captured from real peers into
 // test/fixtures/captures/ (see the README there). Root, and the peers
-// installed (gobgpd, FRR, pmacct, softflowd). Only loopback and lab namespaces are used;
+// installed (gobgpd, FRR, pmacct, softflowd, tshark). Only loopback and lab namespaces are used;
 // each capture removes its namespaces and processes, also when it fails.
 // Run: node dist/test/fuzz/capture/main.js [NAME...]   (default: all)
 import { writeFileSync } from "node:fs";
@@ -10,6 +10,7 @@ import { captureControlRequests } from "./control.js";
 import { captureAgentIpfix, capturePmacctIpfix } from "./ipfix.js";
 import { captureNetlink } from "./netlink.js";
 import { captureSoftflowdV5 } from "./netflow-v5.js";
+import { captureTsharkPcapng } from "./pcap.js";
 import { captureRingEvents } from "./ring.js";
 
 const CAPTURES: Record<string, () => Uint8Array | Promise<Uint8Array>> = {
@@ -18,6 +19,7 @@ const CAPTURES: Record<string, () => Uint8Array | Promise<Uint8Array>> = {
   "agent-ipfix.bin": captureAgentIpfix,
   "pmacct-ipfix.bin": capturePmacctIpfix,
   "softflowd-v5.bin": captureSoftflowdV5,
+  "tshark-udp.pcapng": captureTsharkPcapng,
   "netlink-links.bin": captureNetlink,
   "ring-events.bin": captureRingEvents,
   "control-requests.jsonl": captureControlRequests,

@@ -6,11 +6,13 @@ import { controlTarget } from "./control.js";
 import { ipfixTarget } from "./ipfix.js";
 import { netflowV5Target } from "./netflow-v5.js";
 import { netlinkTarget } from "./netlink.js";
+import { pcapTarget } from "./pcap.js";
 import { ringEventTarget } from "./ring-event.js";
 
 const TARGETS: Record<string, () => FuzzTarget> = {
   ipfix: ipfixTarget,
   "netflow-v5": netflowV5Target,
+  pcap: pcapTarget,
   bmp: bmpTarget,
   netlink: netlinkTarget,
   "ring-event": ringEventTarget,
