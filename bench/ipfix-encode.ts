@@ -2,7 +2,7 @@
 // with the agent's IPv4 template into 1200-byte messages (each message copied
 // out to a sink that drops it), through the agent's record layout.
 // Run: node dist/bench/ipfix-encode.js
-import { EndReason, type FlowRecord } from "../src/flow/table.js";
+import { EndReason, type AgentFlowRecord } from "../src/flow-record/index.js";
 import { MessageBuilder } from "../src/ipfix/message-builder.js";
 import { IpfixLayout, appendRecord } from "../src/export/ipfix-layout.js";
 import { DEFAULT_FIELDS } from "../src/export/ipfix-fields.js";
@@ -10,7 +10,7 @@ import { DEFAULT_FIELDS } from "../src/export/ipfix-fields.js";
 const DISTINCT = 4096;
 const TOTAL = 10_000_000;
 
-function records(): FlowRecord[] {
+function records(): AgentFlowRecord[] {
   return Array.from({ length: DISTINCT }, (_, i) => {
     const src = new Uint8Array(16);
     const dst = new Uint8Array(16);
@@ -41,7 +41,7 @@ function records(): FlowRecord[] {
   });
 }
 
-function measure(name: string, append: (r: FlowRecord) => void, builder: MessageBuilder, recs: FlowRecord[]): void {
+function measure(name: string, append: (r: AgentFlowRecord) => void, builder: MessageBuilder, recs: AgentFlowRecord[]): void {
   const run = (n: number) => {
     for (let i = 0; i < n; i++) append(recs[i & (DISTINCT - 1)]);
     builder.flush();

@@ -10,11 +10,13 @@ import type { Config } from "../config/index.js";
 import { effectiveIfaceStatsSize, effectiveQueueSize, effectiveWakeupBatch } from "../config/index.js";
 import { IpfixExporter } from "../export/ipfix-exporter.js";
 import { FlowLog } from "../export/flow-log.js";
-import { FlowTable, EndReason, type FlowRecord, type FlowSink } from "../flow/table.js";
+import { FlowTable, type FlowSink } from "../flow/table.js";
+import { EndReason, type AgentFlowRecord } from "../flow-record/index.js";
 import { Rollups, NO_LABELS } from "../flow/rollups.js";
 import type { MmdbSource } from "../enrich/mmdb-source.js";
 import { versionDates } from "../enrich/mmdb-versions.js";
-import { FlowEnricher, type AsnSource } from "../enrich/flow-enricher.js";
+import { AddressEnricher, type AsnSource } from "../enrich/address-enricher.js";
+import { FlowEnricher } from "../enrich/flow-enricher.js";
 import type { BmpListener } from "../enrich/bmp-listener.js";
 import type { Rib } from "../rib/rib.js";
 import { formatRouteDistinguisher } from "../bmp/route-distinguisher.js";
@@ -119,14 +121,18 @@ export class Agent {
       ...(bpf.pin_path ? { pinPath: bpf.pin_path } : {}),
     });
     // Enrichment sources open in start(); until then (and without any) flows carry no labels.
-    this.rollups = new Rollups(col.max_flows, col.max_flows, 10 * col.eviction_timeout, (table, id) => this.enricher?.resolve(table, id) ?? NO_LABELS);
+    this.rollups = new Rollups(col.max_flows, col.max_flows, 10 * col.eviction_timeout, (_table, id) => this.enricher?.labels(id) ?? NO_LABELS);
     this.table = new FlowTable({
       maxFlows: col.max_flows,
       evictionTimeoutMs: col.eviction_timeout,
       activeTimeoutMs: col.active_timeout,
       sink: (records) => this.deliver(records),
+      // The enricher exists once start() opened its sources; flows before that carry no labels.
+      enrich: {
+        resolve: (id, table) => this.enricher?.resolve(id, table),
+        annotate: (id, r) => this.enricher?.annotate(id, r),
+      },
       observer: this.rollups,
-      annotate: (id, r) => this.enricher?.annotate(id, r),
     });
     this.attachments = new Attachments(this.datapath, bpf.attach_mode === "auto" ? undefined : bpf.attach_mode);
     this.metering = new Metering({
@@ -236,7 +242,7 @@ export class Agent {
       if (mmdb.asn_db) asnSources.push(this.mmdb);
     }
     if (asnSources.length > 0 || (this.mmdb && mmdb.city_db)) {
-      this.enricher = new FlowEnricher(config.agent.collector.max_flows, asnSources, this.mmdb && mmdb.city_db ? this.mmdb : undefined);
+      this.enricher = new FlowEnricher(config.agent.collector.max_flows, new AddressEnricher(asnSources, this.mmdb && mmdb.city_db ? this.mmdb : undefined));
     }
     const adaptiveTickMs = this.deps.adaptiveTickMs ?? 1000;
     if (this.adaptive && adaptiveTickMs > 0) this.every(adaptiveTickMs, () => this.adaptSampleRate());
@@ -403,7 +409,7 @@ export class Agent {
     }
   }
 
-  private deliver(records: FlowRecord[]): void {
+  private deliver(records: AgentFlowRecord[]): void {
     for (const sink of this.sinks) {
       try {
         sink(records);

@@ -2,7 +2,7 @@
 // own arguments (a bad one is a CommandError: the agent answers and goes on).
 import type { Agent } from "./agent.js";
 import { CommandError, type CommandHandler } from "../control/server.js";
-import { EndReason, type FlowRecord } from "../flow/table.js";
+import { EndReason, type AgentFlowRecord } from "../flow-record/index.js";
 import { formatAddress, parseAddress } from "../net/address.js";
 import { VERSION } from "../version.js";
 import { versionDates } from "../enrich/mmdb-versions.js";
@@ -39,7 +39,7 @@ function ribLookupAnswer(d: RouteDetail) {
 }
 
 export function controlCommands(agent: Agent, configText: string, startedAt: number): Map<string, CommandHandler> {
-  const row = (r: FlowRecord, now: number): FlowRow => ({
+  const row = (r: AgentFlowRecord, now: number): FlowRow => ({
     ...agent.iface(r.ifindex, r.netns),
     direction: r.direction === 0 ? "ingress" : "egress",
     proto: r.proto,
@@ -53,9 +53,9 @@ export function controlCommands(agent: Agent, configText: string, startedAt: num
     bytes: r.bytes,
     ageMs: Math.max(0, now - r.startMs),
   });
-  const allFlows = (): FlowRecord[] => {
+  const allFlows = (): AgentFlowRecord[] => {
     agent.drain();
-    const out: FlowRecord[] = [];
+    const out: AgentFlowRecord[] = [];
     agent.table.forEach((id) => out.push(agent.table.describe(id)));
     return out;
   };
@@ -224,9 +224,9 @@ function nameArg(v: unknown, flag: string): string {
 }
 
 /** The flows `rfm flows flush` selects: --all, or every given field must match. */
-function flushFilter(args: Record<string, unknown>, iface: (r: FlowRecord) => { ifname: string; netns?: string }): (r: FlowRecord) => boolean {
+function flushFilter(args: Record<string, unknown>, iface: (r: AgentFlowRecord) => { ifname: string; netns?: string }): (r: AgentFlowRecord) => boolean {
   if (args.all === true) return () => true;
-  const tests: ((r: FlowRecord) => boolean)[] = [];
+  const tests: ((r: AgentFlowRecord) => boolean)[] = [];
   if (args.iface !== undefined) {
     const want = nameArg(args.iface, "--iface");
     tests.push((r) => iface(r).ifname === want);

@@ -10,6 +10,7 @@
 // `node dist/src/cli/main.js` runs without them.
 import { Command, CommanderError } from "commander";
 import { agentCommand } from "./agent.js";
+import { collectCommand } from "./collect.js";
 import { configCommand } from "./config.js";
 import { doctorCommand } from "./doctor.js";
 import { versionCommand } from "./version.js";
@@ -28,10 +29,12 @@ export function buildProgram(): Command {
       `
 Examples:
   rfm agent -c /etc/rfm/rfm.toml   run the agent
+  rfm collect -t netflow --pcap export.pcapng -f common   decode a capture of flow exports
   rfm config check rfm.toml        validate a configuration file
   rfm doctor                       check that this host can run the agent`,
     );
   program.addCommand(agentCommand());
+  program.addCommand(collectCommand());
   program.addCommand(configCommand());
   program.addCommand(doctorCommand());
   program.addCommand(versionCommand());

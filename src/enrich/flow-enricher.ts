@@ -1,20 +1,12 @@
-// Labels for each new flow, resolved once when the flow is created and kept
-// with it: ASN from the RIB first, the ASN database as fallback; city from the
-// city database. Prometheus tuples, IPFIX records and the control plane all
-// read them from here.
-import type { FlowTable, FlowRecord } from "../flow/table.js";
+// The agent's enrichment stage: each new flow's labels, resolved once when
+// the flow table creates it and kept with it. Prometheus tuples, IPFIX
+// records and the control plane all read them from here.
+import type { FlowEnrichment, FlowTable } from "../flow/table.js";
+import type { AgentFlowRecord } from "../flow-record/index.js";
 import { NO_LABELS, type TupleLabels } from "../flow/rollups.js";
+import type { AddressEnricher } from "./address-enricher.js";
 
-/** Anything that knows an address's origin ASN (0: unknown). */
-export interface AsnSource {
-  lookupAsn(address: Uint8Array): number;
-}
-
-export interface CitySource {
-  lookupCity(address: Uint8Array): string;
-}
-
-export class FlowEnricher {
+export class FlowEnricher implements FlowEnrichment {
   private readonly srcAsn: Uint32Array;
   private readonly dstAsn: Uint32Array;
   private readonly srcCity: string[];
@@ -25,8 +17,7 @@ export class FlowEnricher {
 
   constructor(
     maxFlows: number,
-    private readonly asn: AsnSource[],
-    private readonly city: CitySource | undefined,
+    private readonly enricher: AddressEnricher,
   ) {
     this.srcAsn = new Uint32Array(maxFlows);
     this.dstAsn = new Uint32Array(maxFlows);
@@ -34,19 +25,25 @@ export class FlowEnricher {
     this.dstCity = new Array<string>(maxFlows).fill("");
   }
 
-  /** Resolves and stores the labels of flow `id` (call once, when it is created). */
-  resolve(table: FlowTable, id: number): TupleLabels {
+  /** Resolves and stores the labels of flow `id` (once, when it is created). */
+  resolve(id: number, table: FlowTable): void {
     const { keys, src, dst } = table.addressWords(id);
-    this.srcAsn[id] = this.lookupAsn(keys, src);
-    this.dstAsn[id] = this.lookupAsn(keys, dst);
-    this.srcCity[id] = this.lookupCity(keys, src);
-    this.dstCity[id] = this.lookupCity(keys, dst);
+    const a = this.address(keys, src);
+    this.srcAsn[id] = this.enricher.asn(a);
+    this.srcCity[id] = this.enricher.city(a);
+    const b = this.address(keys, dst);
+    this.dstAsn[id] = this.enricher.asn(b);
+    this.dstCity[id] = this.enricher.city(b);
+  }
+
+  /** Flow `id`'s labels as resolved (NO_LABELS when nothing is known). */
+  labels(id: number): TupleLabels {
     if (!this.srcAsn[id] && !this.dstAsn[id] && !this.srcCity[id] && !this.dstCity[id]) return NO_LABELS;
-    return { srcAsn: this.srcAsn[id], dstAsn: this.dstAsn[id], srcCity: this.srcCity[id], dstCity: this.dstCity[id] };
+    return { srcAsn: this.srcAsn[id]!, dstAsn: this.dstAsn[id]!, srcCity: this.srcCity[id]!, dstCity: this.dstCity[id]! };
   }
 
   /** Copies flow `id`'s labels into an outgoing record. */
-  annotate(id: number, r: FlowRecord): void {
+  annotate(id: number, r: AgentFlowRecord): void {
     r.srcAsn = this.srcAsn[id];
     r.dstAsn = this.dstAsn[id];
     r.srcCity = this.srcCity[id];
@@ -54,20 +51,7 @@ export class FlowEnricher {
   }
 
   private address(keys: Uint32Array, at: number): Uint8Array {
-    for (let i = 0; i < 4; i++) this.words[i] = keys[at + i];
+    for (let i = 0; i < 4; i++) this.words[i] = keys[at + i]!;
     return this.bytes;
-  }
-
-  private lookupAsn(keys: Uint32Array, at: number): number {
-    const a = this.address(keys, at);
-    for (const s of this.asn) {
-      const n = s.lookupAsn(a);
-      if (n) return n;
-    }
-    return 0;
-  }
-
-  private lookupCity(keys: Uint32Array, at: number): string {
-    return this.city ? this.city.lookupCity(this.address(keys, at)) : "";
   }
 }

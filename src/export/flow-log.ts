@@ -6,7 +6,8 @@
 // counted by errno: the file keeps whole lines, the agent and its other sinks
 // go on, and logging resumes with the first write that succeeds.
 import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
-import type { FlowRecord, InterfaceNamer } from "../flow/table.js";
+import type { InterfaceNamer } from "../flow/table.js";
+import { endReasonName, type AgentFlowRecord } from "../flow-record/index.js";
 import type { ErrorCounters } from "../metrics/errors.js";
 import { TextWriter, renderLabels } from "../metrics/exposition.js";
 import { formatAddress } from "../net/address.js";
@@ -22,7 +23,6 @@ export interface FlowLogOptions {
   errors: ErrorCounters;
 }
 
-const REASONS: Record<number, string> = { 1: "idle", 2: "active", 3: "end", 4: "forced", 5: "lack_of_resources" };
 const NEWLINE = 0x0a;
 
 export class FlowLog {
@@ -41,7 +41,7 @@ export class FlowLog {
     this.size = fstatSync(this.fd).size;
   }
 
-  readonly sink = (records: FlowRecord[]): void => {
+  readonly sink = (records: AgentFlowRecord[]): void => {
     // One write per file: a batch larger than what is left of max_size is
     // split at the line that would not fit, and the file rotated there.
     let text = "";
@@ -150,7 +150,7 @@ export class FlowLog {
 }
 
 /** One record as logged: estimates (scaled by the sample rate), wall-clock ms times. */
-export function toJson(r: FlowRecord, iface: InterfaceNamer) {
+export function toJson(r: AgentFlowRecord, iface: InterfaceNamer) {
   const { ifname, netns } = iface(r.ifindex, r.netns);
   return {
     src: formatAddress(r.src),
@@ -165,6 +165,6 @@ export function toJson(r: FlowRecord, iface: InterfaceNamer) {
     bytes: r.bytes,
     start: new Date(r.startMs).toISOString(),
     end: new Date(r.endMs).toISOString(),
-    reason: REASONS[r.reason] ?? String(r.reason),
+    reason: endReasonName(r.reason),
   };
 }

@@ -2,7 +2,7 @@
 // when full the newest record is dropped and counted), gathered for
 // flush_interval, then packed into messages for every collector. Templates go
 // out on every new socket and every template_refresh.
-import type { FlowRecord } from "../flow/table.js";
+import type { AgentFlowRecord } from "../flow-record/index.js";
 import { formatAddress } from "../net/address.js";
 import type { ErrorCounters } from "../metrics/errors.js";
 import { TextWriter, renderLabels } from "../metrics/exposition.js";
@@ -30,7 +30,7 @@ const SLICE_GAP_MS = 1;
 export class IpfixExporter {
   readonly links: CollectorLink[];
   private readonly layout: IpfixLayout;
-  private queue: FlowRecord[] = [];
+  private queue: AgentFlowRecord[] = [];
   private queueDropped = 0;
   private timers: NodeJS.Timeout[] = [];
   private flushing = false;
@@ -52,7 +52,7 @@ export class IpfixExporter {
   }
 
   /** The flow sink: enqueue, never block. */
-  readonly sink = (records: FlowRecord[]): void => {
+  readonly sink = (records: AgentFlowRecord[]): void => {
     for (const r of records) {
       if (this.isSelfExport(r)) continue;
       // While closing, the table's final flush is taken whole: queue_size bounds a
@@ -136,7 +136,7 @@ export class IpfixExporter {
   }
 
   /** Exactly the exporter's own UDP 5-tuple to a collector is left out. */
-  private isSelfExport(r: FlowRecord): boolean {
+  private isSelfExport(r: AgentFlowRecord): boolean {
     if (r.proto !== 17) return false;
     for (const l of this.links) {
       if (!l.local || !l.remote || !l.connected) continue;

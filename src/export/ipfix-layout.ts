@@ -4,7 +4,7 @@
 // collector how to renormalise (pmacct does, with nfacctd_renormalize; nfdump
 // 1.7 does not read PSAMP n-out-of-N), so nothing is scaled twice.
 import { field, type FieldInput, type Template, type TemplateHandle, type MessageBuilder } from "../ipfix/index.js";
-import type { FlowRecord } from "../flow/table.js";
+import type { AgentFlowRecord } from "../flow-record/index.js";
 import type { FillableElement } from "./ipfix-fields.js";
 
 export const TEMPLATE_IPV4 = 256;
@@ -14,7 +14,7 @@ export const TEMPLATE_SAMPLING = 258;
 const V4_ONLY = new Set<string>(["sourceIPv4Address", "destinationIPv4Address"]);
 const V6_ONLY = new Set<string>(["sourceIPv6Address", "destinationIPv6Address"]);
 
-type Filler = (r: FlowRecord) => FieldInput;
+type Filler = (r: AgentFlowRecord) => FieldInput;
 
 const FILLERS: Record<FillableElement, Filler> = {
   sourceIPv4Address: (r) => r.src,
@@ -83,7 +83,7 @@ function family(id: number, elements: FillableElement[]): FamilyLayout | null {
 }
 
 /** Fills the family's reused values array and appends it. False: the family is not exported. */
-export function appendRecord(builder: MessageBuilder, handles: Map<number, TemplateHandle>, layout: IpfixLayout, r: FlowRecord): boolean {
+export function appendRecord(builder: MessageBuilder, handles: Map<number, TemplateHandle>, layout: IpfixLayout, r: AgentFlowRecord): boolean {
   const fam = layout.forFamily(r.family);
   if (!fam) return false;
   const handle = handles.get(fam.template.id);

@@ -18,7 +18,7 @@ export interface TupleLabels {
 
 export const NO_LABELS: TupleLabels = Object.freeze({ srcAsn: 0, dstAsn: 0, srcCity: "", dstCity: "" });
 
-/** Enrichment for a new flow; resolved once per flow. */
+/** A new flow's labels, as the enrichment stage resolved them. */
 export type LabelSource = (table: FlowTable, id: number) => TupleLabels;
 
 export interface Tuple {

@@ -3,49 +3,10 @@
 // open-addressing index of entry ids, keys compared as 32-bit words straight
 // from the ring's batch buffer, no allocation and no string per event.
 import { EVENT_SIZE } from "../bpf/layout.js";
+import { EndReason } from "../flow-record/end-reason.js";
+import type { AgentFlowRecord } from "../flow-record/flow-record.js";
 
-export const enum EndReason {
-  Idle = 1,
-  Active = 2,
-  EndOfFlow = 3,
-  Forced = 4,
-  LackOfResources = 5,
-}
-
-/** What a sink receives: the deltas of one flow since its previous record. */
-export interface FlowRecord {
-  ifindex: number;
-  /** Namespace tag of the interface (0: the agent's own namespace); ifindexes repeat across namespaces. */
-  netns: number;
-  /** 0 ingress, 1 egress */
-  direction: number;
-  proto: number;
-  /** 4 or 6 */
-  family: number;
-  /** 16 bytes, IPv4 as ::ffff:a.b.c.d */
-  src: Uint8Array;
-  dst: Uint8Array;
-  sport: number;
-  dport: number;
-  /** Estimated (scaled by each event's sample rate) wire packets / wire bytes / IP bytes. */
-  packets: number;
-  bytes: number;
-  ipBytes: number;
-  /** What was actually sampled: wire packets, wire bytes, IP bytes. */
-  sampledPackets: number;
-  sampledBytes: number;
-  sampledIpBytes: number;
-  startMs: number;
-  endMs: number;
-  reason: EndReason;
-  /** Enrichment resolved when the flow was created (absent: none configured). */
-  srcAsn?: number;
-  dstAsn?: number;
-  srcCity?: string;
-  dstCity?: string;
-}
-
-export type FlowSink = (records: FlowRecord[]) => void;
+export type FlowSink = (records: AgentFlowRecord[]) => void;
 
 /** Names a record's interface for people: its name and, only when namespaces are in use, its namespace's ("" for the agent's own). */
 export type InterfaceNamer = (ifindex: number, netns: number) => { ifname: string; netns?: string };
@@ -64,9 +25,15 @@ export interface FlowTableOptions {
   /** 0 disables interval records. */
   activeTimeoutMs: number;
   sink: FlowSink;
+  /** The enrichment stage: resolves a new flow's labels, before the observer sees the flow. */
+  enrich?: FlowEnrichment;
   observer?: FlowObserver;
-  /** Adds what is known about flow `id` (enrichment) to each record built for it. */
-  annotate?: (id: number, r: FlowRecord) => void;
+}
+
+/** Enrichment as the table drives it: once per new flow, then into each record built for it. */
+export interface FlowEnrichment {
+  resolve(id: number, table: FlowTable): void;
+  annotate(id: number, r: AgentFlowRecord): void;
 }
 
 const KEY_WORDS = 11;
@@ -163,6 +130,7 @@ export class FlowTable {
     }
     const f = this.f;
     const observer = this.opts.observer;
+    const enrich = this.opts.enrich;
     for (let i = 0; i < count; i++) {
       const b = i << 4; // 16 words per event
       const wdp = w[b + 3]!;
@@ -180,6 +148,7 @@ export class FlowTable {
       if (id < 0) {
         if (this.live >= this.maxFlows) this.evictForResources();
         id = this.insert(w, b, k1, h, batch[byteBase + 57]!, tms);
+        if (enrich) enrich.resolve(id, this);
         if (observer) observer.created(id, this);
       } else {
         this.lruTouch(id);
@@ -207,7 +176,7 @@ export class FlowTable {
    * more is due.
    */
   sweep(nowMs: number, limit = Infinity): boolean {
-    const out: FlowRecord[] = [];
+    const out: AgentFlowRecord[] = [];
     const idleCutoff = nowMs - this.opts.evictionTimeoutMs;
     const f = this.f;
     let budget = limit;
@@ -240,7 +209,7 @@ export class FlowTable {
 
   /** Removes the flows `pred` selects, exporting each with `reason`. */
   flushWhere(pred: (id: number) => boolean, reason: EndReason = EndReason.Forced): number {
-    const out: FlowRecord[] = [];
+    const out: AgentFlowRecord[] = [];
     let id = this.lruHead;
     while (id !== NIL) {
       const next = this.lruNext[id]!;
@@ -260,7 +229,7 @@ export class FlowTable {
   }
 
   /** A snapshot of one live flow (control plane, tests): cumulative, not deltas. */
-  describe(id: number): FlowRecord {
+  describe(id: number): AgentFlowRecord {
     const r = this.record(id, EndReason.Forced, false);
     return r;
   }
@@ -368,7 +337,7 @@ export class FlowTable {
   private evictForResources(): void {
     const id = this.lruHead;
     if (id === NIL) return;
-    const out: FlowRecord[] = [];
+    const out: AgentFlowRecord[] = [];
     this.emit(id, EndReason.LackOfResources, out);
     this.remove(id);
     this.forcedEvictions++;
@@ -376,7 +345,7 @@ export class FlowTable {
   }
 
   /** Appends the flow's pending deltas (if any) as a record and marks them sent. */
-  private emit(id: number, reason: EndReason, out: FlowRecord[]): void {
+  private emit(id: number, reason: EndReason, out: AgentFlowRecord[]): void {
     const o = id * FIELDS;
     const f = this.f;
     if (f[o + F_EPK]! <= f[o + F_SEPK]!) return; // nothing new since the last record
@@ -390,7 +359,7 @@ export class FlowTable {
     f[o + F_IFIRST] = NaN;
   }
 
-  private record(id: number, reason: EndReason, delta: boolean): FlowRecord {
+  private record(id: number, reason: EndReason, delta: boolean): AgentFlowRecord {
     const o = id * FIELDS;
     const f = this.f;
     const k = id * KEY_WORDS;
@@ -414,7 +383,7 @@ export class FlowTable {
     }
     const ports = keys[k + 10]!;
     const intervalFirst = f[o + F_IFIRST]!;
-    const r: FlowRecord = {
+    const r: AgentFlowRecord = {
       ifindex: keys[k]!,
       netns: (keys[k + 1]! >>> 16) & 0xff,
       direction: keys[k + 1]! & 0xff,
@@ -434,7 +403,7 @@ export class FlowTable {
       endMs: f[o + F_LAST]!,
       reason,
     };
-    this.opts.annotate?.(id, r);
+    this.opts.enrich?.annotate(id, r);
     return r;
   }
 

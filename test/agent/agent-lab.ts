@@ -3,13 +3,13 @@
 import type { TestContext } from "node:test";
 import { Agent } from "../../src/agent/agent.js";
 import { parseConfig } from "../../src/config/index.js";
-import type { FlowRecord } from "../../src/flow/table.js";
+import type { AgentFlowRecord } from "../../src/flow-record/index.js";
 import { formatAddress } from "../../src/net/address.js";
 import { freePort } from "../harness/ports.js";
 
 export interface RunningAgent {
   agent: Agent;
-  records: FlowRecord[];
+  records: AgentFlowRecord[];
   port: number;
 }
 
@@ -37,7 +37,7 @@ export async function startAgent(
   }
   toml += rawToml;
   const { config } = parseConfig(toml, "agent-lab.toml");
-  const records: FlowRecord[] = [];
+  const records: AgentFlowRecord[] = [];
   const agent = new Agent({ config, sinks: [(r) => records.push(...r)] });
   t.after(() => agent.stop());
   try {

@@ -12,7 +12,7 @@ import { sendRawFrames } from "../harness/raw-frames.js";
 import { startAgent, liveFlows, ifaceCounters, delta, until, type FlowView } from "./agent-lab.js";
 import { Datapath } from "../../src/bpf/datapath.js";
 import { loadAddon } from "../../src/bpf/addon.js";
-import { EndReason } from "../../src/flow/table.js";
+import { EndReason } from "../../src/flow-record/index.js";
 
 const ETH = 14;
 const UDP4 = ETH + 20 + 8;

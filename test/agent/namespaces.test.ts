@@ -9,7 +9,7 @@ import { deleteNetns } from "../harness/netns.js";
 import { linkInfo } from "../harness/links.js";
 import { sendUdp, startUdpReceiver } from "../harness/traffic.js";
 import { startAgent, until } from "./agent-lab.js";
-import { EndReason } from "../../src/flow/table.js";
+import { EndReason } from "../../src/flow-record/index.js";
 import { formatAddress } from "../../src/net/address.js";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -14,7 +14,7 @@ import { sendUdp, startUdpReceiver } from "../harness/traffic.js";
 import { startAgent, until } from "../agent/agent-lab.js";
 import { runCli } from "../cli/run-cli.js";
 import { cliForAnyUser } from "../harness/shared-install.js";
-import { EndReason } from "../../src/flow/table.js";
+import { EndReason } from "../../src/flow-record/index.js";
 import { ControlServer } from "../../src/control/server.js";
 import { tempDir } from "../harness/temp-dir.js";
 

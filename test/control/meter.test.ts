@@ -14,7 +14,7 @@ import { linkInfo } from "../harness/links.js";
 import { sendUdp, startUdpReceiver } from "../harness/traffic.js";
 import { startAgent, until } from "../agent/agent-lab.js";
 import { runCli } from "../cli/run-cli.js";
-import { EndReason } from "../../src/flow/table.js";
+import { EndReason } from "../../src/flow-record/index.js";
 import { tempDir } from "../harness/temp-dir.js";
 
 function socketPath(): string {

@@ -20,7 +20,7 @@ import { startAgent, until } from "../agent/agent-lab.js";
 import { originOf as origin } from "./speaker-lab.js";
 import { asnRecord, writeMmdbs } from "../enrich/mmdb-writer.js";
 import { formatAddress, parseAddress } from "../../src/net/address.js";
-import { EndReason } from "../../src/flow/table.js";
+import { EndReason } from "../../src/flow-record/index.js";
 
 describe("ASN labels on live flows from the RIB and the ASN database", () => {
   test("the most specific BMP route labels a flow, the RIB beats the database, the database fills in the rest", { timeout: 60_000 }, async (t) => {

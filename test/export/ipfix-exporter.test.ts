@@ -8,7 +8,7 @@ import { IpfixExporter } from "../../src/export/ipfix-exporter.js";
 import { DEFAULT_FIELDS } from "../../src/export/ipfix-fields.js";
 import { TemplateCache, decodeMessage, type DecodedMessage } from "../../src/ipfix/index.js";
 import { ErrorCounters } from "../../src/metrics/errors.js";
-import { EndReason, type FlowRecord } from "../../src/flow/table.js";
+import { EndReason, type AgentFlowRecord } from "../../src/flow-record/index.js";
 import { parseAddress } from "../../src/net/address.js";
 import { TextWriter } from "../../src/metrics/exposition.js";
 import { until } from "../agent/agent-lab.js";
@@ -39,7 +39,7 @@ class Collector {
   }
 }
 
-function rec(over: Partial<FlowRecord> = {}): FlowRecord {
+function rec(over: Partial<AgentFlowRecord> = {}): AgentFlowRecord {
   return {
     ifindex: 3, netns: 0, direction: 0, proto: 17, family: 4, src: parseAddress("10.1.1.1"), dst: parseAddress("10.2.2.2"), sport: 1234, dport: 53,
     packets: 30, bytes: 30 * 142, ipBytes: 30 * 128, sampledPackets: 3, sampledBytes: 3 * 142, sampledIpBytes: 3 * 128,

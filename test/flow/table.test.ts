@@ -4,12 +4,13 @@
 import { test, describe } from "node:test";
 import * as assert from "node:assert/strict";
 import fc from "fast-check";
-import { FlowTable, EndReason, type FlowRecord } from "../../src/flow/table.js";
+import { FlowTable } from "../../src/flow/table.js";
+import { EndReason, type AgentFlowRecord } from "../../src/flow-record/index.js";
 import { formatAddress } from "../../src/net/address.js";
 import { batch, ev } from "./batch.js";
 
 function table(over: Partial<ConstructorParameters<typeof FlowTable>[0]> = {}) {
-  const records: FlowRecord[] = [];
+  const records: AgentFlowRecord[] = [];
   const t = new FlowTable({ maxFlows: 16, evictionTimeoutMs: 30_000, activeTimeoutMs: 0, sink: (r) => records.push(...r), ...over });
   return { t, records };
 }
@@ -20,7 +21,7 @@ describe("flow table", () => {
     const b = batch([ev(), ev({ ms: 1001 }), ev({ sport: 40001 })]);
     t.ingest(b, 3, 0);
     assert.equal(t.size, 2);
-    const flows: FlowRecord[] = [];
+    const flows: AgentFlowRecord[] = [];
     t.forEach((id) => flows.push(t.describe(id)));
     const a = flows.find((f) => f.sport === 40000)!;
     assert.equal(a.packets, 2);
@@ -40,7 +41,7 @@ describe("flow table", () => {
   test("each event is scaled by the sample rate it was sampled at", () => {
     const { t } = table();
     t.ingest(batch([ev({ sampleRate: 10 }), ev({ sampleRate: 10 }), ev({ sampleRate: 1, segs: 3, len: 342 })]), 3, 0);
-    let r: FlowRecord | undefined;
+    let r: AgentFlowRecord | undefined;
     t.forEach((id) => (r = t.describe(id)));
     assert.equal(r!.packets, 10 + 10 + 3);
     assert.equal(r!.sampledPackets, 5);
@@ -101,7 +102,7 @@ describe("flow table", () => {
   test("IPv6 addresses and the boot-clock offset", () => {
     const { t } = table();
     t.ingest(batch([ev({ srcText: "2001:db8::1", dstText: "fd77::2", ms: 5 })]), 1, 1_700_000_000_000);
-    let r: FlowRecord | undefined;
+    let r: AgentFlowRecord | undefined;
     t.forEach((id) => (r = t.describe(id)));
     assert.equal(formatAddress(r!.src), "2001:db8::1");
     assert.equal(formatAddress(r!.dst), "fd77::2");

@@ -4,7 +4,7 @@
 import type { TestContext } from "node:test";
 import { Agent } from "../../src/agent/agent.js";
 import { parseConfig } from "../../src/config/index.js";
-import { EndReason, type FlowRecord } from "../../src/flow/table.js";
+import { EndReason, type AgentFlowRecord } from "../../src/flow-record/index.js";
 import { formatAddress } from "../../src/net/address.js";
 import type { Netns } from "../harness/exec.js";
 import type { Lab, VethPair } from "../harness/lab.js";
@@ -47,7 +47,7 @@ export function agentToml(interfaces: string[], metricsPort: number, tables: Tab
 export interface InteropAgent {
   agent: Agent;
   /** Every record the sinks got, in order (the test's own sink, beside IPFIX and the log). */
-  records: FlowRecord[];
+  records: AgentFlowRecord[];
   metricsPort: number;
 }
 
@@ -55,7 +55,7 @@ export interface InteropAgent {
 export async function startInteropAgent(t: TestContext, pair: VethPair, tables: Tables): Promise<InteropAgent> {
   const metricsPort = await freePort();
   const { config } = parseConfig(agentToml([pair.a.name], metricsPort, tables), "interop.toml");
-  const records: FlowRecord[] = [];
+  const records: AgentFlowRecord[] = [];
   const agent = new Agent({ config, sinks: [(r) => records.push(...r)] });
   t.after(() => agent.stop());
   await agent.start();
@@ -72,7 +72,7 @@ export interface RecordView {
   proto: number;
 }
 
-export function view(r: FlowRecord): RecordView {
+export function view(r: AgentFlowRecord): RecordView {
   return { src: formatAddress(r.src), dst: formatAddress(r.dst), sport: r.sport, dport: r.dport, proto: r.proto };
 }
 
@@ -100,7 +100,7 @@ export function messagesSent(a: InteropAgent): number {
  * the ring has delivered `flows` of them; then sends what the exporter queued.
  * Resolves with the records handed over.
  */
-export async function exportNow(a: InteropAgent, flows: number): Promise<FlowRecord[]> {
+export async function exportNow(a: InteropAgent, flows: number): Promise<AgentFlowRecord[]> {
   await until(() => (a.agent.drain(), a.agent.table.size >= flows), 5000, `${flows} live flows`);
   const before = a.records.length;
   a.agent.table.flushAll(EndReason.Forced);

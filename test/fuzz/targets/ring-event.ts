@@ -11,7 +11,8 @@
 import { decodeEvent, ShortEventError } from "../../../src/bpf/event.js";
 import { EV, EVENT_SIZE } from "../../../src/bpf/layout.js";
 import { Rollups } from "../../../src/flow/rollups.js";
-import { EndReason, FlowTable, type FlowRecord } from "../../../src/flow/table.js";
+import { FlowTable } from "../../../src/flow/table.js";
+import { EndReason, type AgentFlowRecord } from "../../../src/flow-record/index.js";
 import { capture } from "../captures.js";
 import type { LengthField, Seed } from "../mutator.js";
 import { count, violation, type FuzzTarget } from "../target.js";
@@ -36,7 +37,7 @@ function lengthFields(batch: Uint8Array): LengthField[] {
   return out;
 }
 
-function checkRecord(r: FlowRecord): void {
+function checkRecord(r: AgentFlowRecord): void {
   const counts = [r.packets, r.bytes, r.ipBytes, r.sampledPackets, r.sampledBytes, r.sampledIpBytes, r.startMs, r.endMs];
   if (!counts.every(Number.isFinite)) violation(`a record with counts or times not finite: ${counts.join(" ")}`);
   if (!(r.packets > 0)) violation(`a record of ${r.packets} packets`);
@@ -46,7 +47,7 @@ function checkRecord(r: FlowRecord): void {
 }
 
 /** A live flow's snapshot: cumulative, so only its shape and finiteness are known. */
-function checkLive(r: FlowRecord): void {
+function checkLive(r: AgentFlowRecord): void {
   if (r.src.length !== 16 || r.dst.length !== 16) violation("a live flow address not of 16 bytes");
   if (!Number.isFinite(r.packets) || !Number.isFinite(r.bytes)) violation(`a live flow of ${r.packets} packets, ${r.bytes} bytes`);
 }
@@ -60,7 +61,7 @@ export function ringEventTarget(): FuzzTarget {
     seeds.push({ name: `${file} #${e / EVENT_SIZE}`, bytes: one, lengthFields: lengthFields(one) });
   }
   const reached = new Map<string, number>();
-  const sink = (records: FlowRecord[]) => {
+  const sink = (records: AgentFlowRecord[]) => {
     for (const r of records) {
       checkRecord(r);
       count(reached, `reason ${r.reason}`);

@@ -1,0 +1,115 @@
+// The collector's pipeline, one way: input → decode → normalise → enrich →
+// format → output. An input hands it batches of datagrams; each batch goes
+// through every stage and leaves as one write. Bad datagrams are counted by
+// reason and never stop it.
+import type { FlowRecord } from "../flow-record/index.js";
+import type { Datagram } from "./datagram.js";
+import { FlowDecoder, type DecodedDatagram, type FlowProtocol } from "./decode/flow-decoder.js";
+import type { DatagramFormatter, RecordFormatter } from "./format/formatter.js";
+import { ExporterState } from "./normalise/exporter-state.js";
+import { normaliseIpfix } from "./normalise/ipfix.js";
+import { normaliseNetflowV5 } from "./normalise/netflow-v5.js";
+import type { TextOutput } from "./output/text-output.js";
+import type { RecordEnrichment } from "./enrich/record-enrichment.js";
+
+export type CollectorFormat = { kind: "common"; formatter: RecordFormatter | undefined } | { kind: "raw"; formatter: DatagramFormatter | undefined };
+
+export interface CollectorOptions {
+  protocol: FlowProtocol;
+  /** A formatter of undefined discards (`-s discard`): everything is decoded and counted, nothing written. */
+  format: CollectorFormat;
+  output: TextOutput | undefined;
+  /** Multiply bytes and packets by the sampling rate (`--renormalize`). */
+  renormalize?: boolean;
+  enrichment?: RecordEnrichment;
+  maxTemplates?: number;
+}
+
+export interface CollectorStats {
+  datagrams: number;
+  octets: number;
+  /** Flow records decoded, by flow type. */
+  records: Record<string, number>;
+  /** Problems by reason (the codecs' error codes, "unknown_version"). */
+  errors: Map<string, number>;
+}
+
+export class Collector {
+  readonly stats: CollectorStats = { datagrams: 0, octets: 0, records: {}, errors: new Map() };
+  readonly decoder: FlowDecoder;
+  private readonly exporters = new ExporterState();
+  private readonly records: FlowRecord[] = [];
+  private readonly decoded: DecodedDatagram[] = [];
+  private headerWritten = false;
+
+  constructor(private readonly opts: CollectorOptions) {
+    this.decoder = new FlowDecoder({ protocol: opts.protocol, ...(opts.maxTemplates ? { maxTemplates: opts.maxTemplates } : {}) });
+  }
+
+  /** Takes one batch through every stage; the datagrams' bytes are not kept after it resolves. */
+  async handle(batch: readonly Datagram[]): Promise<void> {
+    const records = this.records;
+    const decoded = this.decoded;
+    records.length = 0;
+    decoded.length = 0;
+    for (const d of batch) {
+      this.stats.datagrams++;
+      this.stats.octets += d.bytes.length;
+      const r = this.decoder.decode(d);
+      this.count(r);
+      if (this.opts.format.kind === "raw") {
+        decoded.push(r);
+        this.countRaw(r);
+      } else this.normalise(r, records);
+    }
+    if (this.opts.enrichment) for (const f of records) this.opts.enrichment.enrich(f);
+    const out = this.opts.output;
+    if (!out) return;
+    const fmt = this.opts.format;
+    if (fmt.kind === "raw") {
+      if (fmt.formatter) await out.write(fmt.formatter.datagrams(decoded));
+      return;
+    }
+    if (!fmt.formatter) return;
+    if (!this.headerWritten) {
+      this.headerWritten = true;
+      await out.write(fmt.formatter.header());
+    }
+    if (records.length > 0) await out.write(fmt.formatter.records(records));
+  }
+
+  /** Writes what a format still holds and closes the output. */
+  async close(): Promise<void> {
+    if (this.opts.format.kind === "common" && this.opts.format.formatter && !this.headerWritten && this.opts.output) {
+      this.headerWritten = true;
+      await this.opts.output.write(this.opts.format.formatter.header());
+    }
+    await this.opts.output?.close();
+  }
+
+  private normalise(r: DecodedDatagram, out: FlowRecord[]): void {
+    const from = out.length;
+    if (r.kind === "netflow_v5" && r.message) normaliseNetflowV5(r.message, r.datagram, out);
+    else if (r.kind === "ipfix") normaliseIpfix(r.message, r.session, r.datagram, this.exporters, out);
+    for (let i = from; i < out.length; i++) {
+      const f = out[i]!;
+      this.stats.records[f.flowType ?? "unknown"] = (this.stats.records[f.flowType ?? "unknown"] ?? 0) + 1;
+      if (this.opts.renormalize && f.samplingRate !== undefined && f.samplingRate > 1) {
+        f.bytes *= f.samplingRate;
+        f.packets *= f.samplingRate;
+      }
+    }
+  }
+
+  /** Data records of a datagram written raw (the common format counts them as it normalises). */
+  private countRaw(r: DecodedDatagram): void {
+    const add = (type: string, n: number) => (this.stats.records[type] = (this.stats.records[type] ?? 0) + n);
+    if (r.kind === "netflow_v5" && r.message) add("NETFLOW_V5", r.message.records.length);
+    else if (r.kind === "ipfix") for (const s of r.message.sets) if (s.kind === "data" && !s.options) add("IPFIX", s.records.length);
+  }
+
+  private count(r: DecodedDatagram): void {
+    const errors = r.kind === "netflow_v5" ? r.errors : r.kind === "ipfix" ? r.message.errors : [{ code: "unknown_version" }];
+    for (const e of errors) this.stats.errors.set(e.code, (this.stats.errors.get(e.code) ?? 0) + 1);
+  }
+}

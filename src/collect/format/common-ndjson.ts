@@ -1,0 +1,33 @@
+// "common" as NDJSON: one object per flow record, unset fields left out,
+// enrichment columns after the common ones as strings.
+import type { FlowRecord } from "../../flow-record/index.js";
+import { COMMON_COLUMNS } from "./common-columns.js";
+import type { RecordFormatter } from "./formatter.js";
+
+export class CommonNdjson implements RecordFormatter {
+  readonly extension = "ndjson";
+
+  constructor(private readonly enrichColumns: readonly string[] = []) {}
+
+  header(): string {
+    return "";
+  }
+
+  records(batch: readonly FlowRecord[]): string {
+    let out = "";
+    for (const f of batch) {
+      let line = "{";
+      for (const c of COMMON_COLUMNS) {
+        const v = c.text(f);
+        if (v === undefined) continue;
+        line += `${line.length > 1 ? "," : ""}"${c.name}":${c.kind === "number" ? v : JSON.stringify(v)}`;
+      }
+      for (const name of this.enrichColumns) {
+        const v = f.enriched?.[name];
+        if (v !== undefined) line += `,${JSON.stringify(name)}:${JSON.stringify(v)}`;
+      }
+      out += `${line}}\n`;
+    }
+    return out;
+  }
+}

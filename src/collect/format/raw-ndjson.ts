@@ -1,0 +1,86 @@
+// "raw" as NDJSON: one object per datagram as its protocol has it. IPFIX:
+// header, then each set with its template records or its data records
+// keyed by element name (unknown elements by id, enterprise ones as
+// "pen:id"), values typed: addresses and MACs as text, dateTime as RFC 3339
+// with milliseconds, octet arrays as hex. A repeated element is a repeated
+// key, as on the wire. A data set whose template is unknown has no records.
+import type { DecodedMessage, FieldValue, TemplateField } from "../../ipfix/index.js";
+import type { NetflowV5Datagram } from "../../netflow-v5/index.js";
+import type { DecodedDatagram } from "../decode/flow-decoder.js";
+import type { DatagramFormatter } from "./formatter.js";
+
+const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
+const rfc3339 = (ms: number) => (Number.isFinite(ms) && Math.abs(ms) < 8.64e15 ? new Date(ms).toISOString() : String(ms));
+
+function value(field: TemplateField, v: FieldValue): string {
+  if (v === null) return "null";
+  if (v instanceof Uint8Array) return `"${hex(v)}"`;
+  switch (field.type) {
+    case "dateTimeSeconds":
+      return JSON.stringify(rfc3339((v as number) * 1000));
+    case "dateTimeMilliseconds":
+      return JSON.stringify(rfc3339(v as number));
+    case "dateTimeMicroseconds":
+      return JSON.stringify(rfc3339(Math.floor((v as number) / 1000)));
+    case "dateTimeNanoseconds":
+      return JSON.stringify(rfc3339(Number((v as bigint) / 1_000_000n)));
+    default:
+      if (typeof v === "bigint") return v.toString();
+      if (typeof v === "number") return Number.isFinite(v) ? String(v) : JSON.stringify(String(v));
+      return JSON.stringify(v);
+  }
+}
+
+function key(f: TemplateField): string {
+  return JSON.stringify(f.name ?? (f.enterprise === 0 ? String(f.id) : `${f.enterprise}:${f.id}`));
+}
+
+function ipfixJson(m: DecodedMessage): string {
+  const h = m.header!;
+  const sets = m.sets.map((s) => {
+    if (s.kind === "templates") {
+      const records = [
+        ...s.templates.map((t) =>
+          JSON.stringify({
+            template_id: t.id,
+            field_count: t.fields.length,
+            ...(t.scopeFieldCount > 0 ? { scope_field_count: t.scopeFieldCount } : {}),
+            fields: t.fields.map((f) => ({ enterprise_bit: f.enterprise !== 0, information_element_identifier: f.id, field_length: f.length, enterprise_number: f.enterprise === 0 ? null : f.enterprise })),
+          }),
+        ),
+        ...s.withdrawals.map((w) => JSON.stringify({ template_id: w.templateId, field_count: 0 })),
+      ];
+      return `{"id":${s.setId},"records":[${records.join(",")}]}`;
+    }
+    const fields = s.template.fields;
+    const records = s.records.map((r) => `{${r.map((v, i) => `${key(fields[i]!)}:${value(fields[i]!, v)}`).join(",")}}`);
+    return `{"id":${s.setId},"records":[${records.join(",")}]}`;
+  });
+  return `{"version":10,"length":${h.length},"export_time":${JSON.stringify(rfc3339(h.exportTime * 1000).replace(".000Z", "Z"))},"sequence_number":${h.sequenceNumber},"observation_domain_id":${h.observationDomainId},"sets":[${sets.join(",")}]}`;
+}
+
+function v5Json(m: NetflowV5Datagram): string {
+  const h = m.header;
+  return JSON.stringify({
+    version: 5, count: h.count, sys_uptime: h.sysUptime, unix_secs: h.unixSecs, unix_nsecs: h.unixNsecs, flow_sequence: h.flowSequence,
+    engine_type: h.engineType, engine_id: h.engineId, sampling_mode: h.samplingMode, sampling_interval: h.samplingInterval,
+    records: m.records.map((r) => ({
+      src_addr: r.srcAddr, dst_addr: r.dstAddr, next_hop: r.nextHop, input: r.input, output: r.output, packets: r.packets, octets: r.octets,
+      first: r.first, last: r.last, src_port: r.srcPort, dst_port: r.dstPort, tcp_flags: r.tcpFlags, protocol: r.protocol, tos: r.tos,
+      src_as: r.srcAs, dst_as: r.dstAs, src_mask: r.srcMask, dst_mask: r.dstMask,
+    })),
+  });
+}
+
+export class RawNdjson implements DatagramFormatter {
+  readonly extension = "ndjson";
+
+  datagrams(batch: readonly DecodedDatagram[]): string {
+    let out = "";
+    for (const d of batch) {
+      if (d.kind === "ipfix" && d.message.header) out += `${ipfixJson(d.message)}\n`;
+      else if (d.kind === "netflow_v5" && d.message) out += `${v5Json(d.message)}\n`;
+    }
+    return out;
+  }
+}
