@@ -69,10 +69,72 @@ export interface NativeAddon {
   /** Asks for a dump of every link; the answer arrives through onMessages. Returns its sequence number. */
   netlinkDumpLinks(h: NetlinkHandle): number;
   netlinkClose(h: NetlinkHandle): void;
+
+  /**
+   * UDP socket on the calling thread's loop (main or worker), drained with
+   * recvmmsg (native/udp.c). `onBatch` gets the same two ArrayBuffers every
+   * time: `bytes` (maxDatagrams fixed slots of batchBytes / maxDatagrams
+   * octets) and `meta` (`udpMetaWords` uint32 per datagram: offset, length,
+   * wire length, flags, 16-octet IPv4-mapped source, port, seconds, ns, IPv6
+   * scope id), with
+   * `count` datagrams; or count 0 and an errno when reading failed. Read or
+   * copy before returning: the next batch overwrites both. Throws a
+   * BpfError-shaped error (errno, code such as EADDRINUSE) when the socket
+   * cannot be set up or bound.
+   */
+  udpOpen(opts: UdpOpenOptions, onBatch: (bytes: ArrayBuffer, meta: ArrayBuffer, count: number, errno: number) => void): UdpHandle;
+  /** What the socket is bound to (port 0 resolved) and its batch geometry. */
+  udpAddress(h: UdpHandle): UdpBoundAddress;
+  udpStats(h: UdpHandle): UdpSocketStats;
+  /** Closes the socket at once (the port is free on return); idempotent. */
+  udpClose(h: UdpHandle): void;
+  /** uint32 words of metadata per datagram in udpOpen's `meta`. */
+  readonly udpMetaWords: number;
 }
 
 export type RingHandle = { readonly __brand: "rfm-ring" };
 export type NetlinkHandle = { readonly __brand: "rfm-netlink" };
+export type UdpHandle = { readonly __brand: "rfm-udp" };
+
+export interface UdpOpenOptions {
+  /** IPv4 or IPv6 address to bind; "::" (the default) takes IPv4 too, as ::ffff:a.b.c.d. */
+  host?: string;
+  /** 0 picks a free port (see udpAddress). */
+  port: number;
+  /** SO_REUSEPORT: sockets sharing the port, the kernel keeping each source on one of them. */
+  reusePort?: boolean;
+  /** SO_RCVBUFFORCE, or SO_RCVBUF (capped at net.core.rmem_max) without CAP_NET_ADMIN; absent or 0: the kernel's default. */
+  receiveBufferBytes?: number;
+  /** Octets of the batch buffer, split into maxDatagrams equal slots (default maxDatagrams * 9216). */
+  batchBytes?: number;
+  /** Datagrams per batch, 1 to 65536 (default 256). */
+  maxDatagrams?: number;
+}
+
+export interface UdpBoundAddress {
+  address: string;
+  port: number;
+  family: "IPv4" | "IPv6";
+  /** Octets per datagram slot; a longer datagram is cut to it and flagged truncated. */
+  slotBytes: number;
+  maxDatagrams: number;
+}
+
+export interface UdpSocketStats {
+  datagrams: number;
+  /** onBatch calls that carried datagrams. */
+  batches: number;
+  /** Datagrams longer than a slot (MSG_TRUNC). */
+  truncated: number;
+  /** Failed reads (each reported to onBatch with its errno). */
+  errors: number;
+  /** Datagrams the kernel dropped on this socket (receive buffer full), read now (SO_MEMINFO). */
+  kernelDrops: number;
+  /** The same count as the latest received datagram carried it (SO_RXQ_OVFL): it lags until a datagram follows the drops. */
+  rxqOverflow: number;
+  /** The socket's receive buffer as the kernel accounts it (twice what was asked). */
+  receiveBufferBytes: number;
+}
 
 /** Error thrown by the addon: errno plus, for verifier rejections, the tail of the log. */
 export interface BpfError extends Error {

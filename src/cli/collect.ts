@@ -1,6 +1,7 @@
 // `rfm collect`: RustFlow's collector flags, so its users can switch.
-import { Command, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import { runCollect, type Serialization } from "../collect/run.js";
+import { parseDuration } from "../config/duration.js";
 
 interface CollectOptions {
   flowType: "netflow" | "sflow";
@@ -8,7 +9,24 @@ interface CollectOptions {
   format: "raw" | "common";
   serialization: Serialization;
   output?: string;
+  interval?: number;
+  level: number;
+  prefix: string;
+  exec?: string;
   renormalize?: boolean;
+}
+
+function level(v: string): number {
+  if (!/^[0-3]$/.test(v)) throw new InvalidArgumentError("0, 1, 2 or 3");
+  return Number(v);
+}
+
+function duration(v: string): number {
+  try {
+    return parseDuration(v);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
 }
 
 export function collectCommand(): Command {
@@ -18,14 +36,19 @@ export function collectCommand(): Command {
     .requiredOption("--pcap <file>", "read UDP datagrams from a pcap or pcapng file")
     .addOption(new Option("-f, --format <format>", "raw: one object per datagram; common: one normalised flow per record").choices(["raw", "common"]).default("raw"))
     .addOption(new Option("-s, --serialization <kind>", "how records are written").choices(["ndjson", "csv", "discard"]).default("ndjson"))
-    .option("-o, --output <path>", "write to this file (default: standard output)")
+    .option("-o, --output <path>", "write to this file, or with -i this directory (default: standard output)")
+    .option("-i, --interval <duration>", "rotate files in the -o directory every DURATION (epoch-aligned windows, e.g. 5m)", duration)
+    .option("-l, --level <n>", "partition directories: 0 none, 1 YYYY/MM/DD, 2 .../HH, 3 .../HH/MM (5-minute buckets)", level, 0)
+    .option("--prefix <name>", "file name prefix of rotated files", "flows")
+    .option("-x, --exec <command>", "run after each rotated file is complete (%f its path, %t window start YYYYMMDDTHHMMSSZ, %u window start in Unix seconds)")
     .option("--renormalize", "multiply bytes and packets by the sampling rate")
     .addHelpText(
       "after",
       `
 Examples:
   rfm collect -t netflow --pcap export.pcapng -f common -s csv -o flows.csv
-  rfm collect -t netflow --pcap export.pcap               raw JSON, one line per datagram`,
+  rfm collect -t netflow --pcap export.pcap               raw JSON, one line per datagram
+  rfm collect -t netflow --pcap big.pcap -f common -o out/ -i 5m -l 1 -x 'gzip %f'`,
     )
     .action(async (opts: CollectOptions) => {
       process.exitCode = await runCollect({
@@ -34,6 +57,10 @@ Examples:
         format: opts.format,
         serialization: opts.serialization,
         ...(opts.output !== undefined ? { output: opts.output } : {}),
+        ...(opts.interval !== undefined ? { intervalMs: opts.interval } : {}),
+        level: opts.level,
+        prefix: opts.prefix,
+        ...(opts.exec !== undefined ? { exec: opts.exec } : {}),
         renormalize: opts.renormalize ?? false,
       });
     });

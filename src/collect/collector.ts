@@ -5,20 +5,18 @@
 import type { FlowRecord } from "../flow-record/index.js";
 import type { Datagram } from "./datagram.js";
 import { FlowDecoder, type DecodedDatagram, type FlowProtocol } from "./decode/flow-decoder.js";
-import type { DatagramFormatter, RecordFormatter } from "./format/formatter.js";
 import { ExporterState } from "./normalise/exporter-state.js";
 import { normaliseIpfix } from "./normalise/ipfix.js";
 import { normaliseNetflowV5 } from "./normalise/netflow-v5.js";
-import type { TextOutput } from "./output/text-output.js";
+import type { BatchWriter } from "./output/batch-writer.js";
 import type { RecordEnrichment } from "./enrich/record-enrichment.js";
 
-export type CollectorFormat = { kind: "common"; formatter: RecordFormatter | undefined } | { kind: "raw"; formatter: DatagramFormatter | undefined };
+/** Where records go, formatted; a writer of undefined discards (`-s discard`): everything is decoded and counted, nothing written. */
+export type CollectorOutput = { kind: "common"; writer: BatchWriter<FlowRecord> | undefined } | { kind: "raw"; writer: BatchWriter<DecodedDatagram> | undefined };
 
 export interface CollectorOptions {
   protocol: FlowProtocol;
-  /** A formatter of undefined discards (`-s discard`): everything is decoded and counted, nothing written. */
-  format: CollectorFormat;
-  output: TextOutput | undefined;
+  output: CollectorOutput;
   /** Multiply bytes and packets by the sampling rate (`--renormalize`). */
   renormalize?: boolean;
   enrichment?: RecordEnrichment;
@@ -40,7 +38,6 @@ export class Collector {
   private readonly exporters = new ExporterState();
   private readonly records: FlowRecord[] = [];
   private readonly decoded: DecodedDatagram[] = [];
-  private headerWritten = false;
 
   constructor(private readonly opts: CollectorOptions) {
     this.decoder = new FlowDecoder({ protocol: opts.protocol, ...(opts.maxTemplates ? { maxTemplates: opts.maxTemplates } : {}) });
@@ -57,34 +54,21 @@ export class Collector {
       this.stats.octets += d.bytes.length;
       const r = this.decoder.decode(d);
       this.count(r);
-      if (this.opts.format.kind === "raw") {
+      if (this.opts.output.kind === "raw") {
         decoded.push(r);
         this.countRaw(r);
       } else this.normalise(r, records);
     }
     if (this.opts.enrichment) for (const f of records) this.opts.enrichment.enrich(f);
+    const nowMs = batch.length > 0 ? batch[batch.length - 1]!.receivedMs : Date.now();
     const out = this.opts.output;
-    if (!out) return;
-    const fmt = this.opts.format;
-    if (fmt.kind === "raw") {
-      if (fmt.formatter) await out.write(fmt.formatter.datagrams(decoded));
-      return;
-    }
-    if (!fmt.formatter) return;
-    if (!this.headerWritten) {
-      this.headerWritten = true;
-      await out.write(fmt.formatter.header());
-    }
-    if (records.length > 0) await out.write(fmt.formatter.records(records));
+    if (out.kind === "raw") await out.writer?.write(decoded, nowMs);
+    else await out.writer?.write(records, nowMs);
   }
 
-  /** Writes what a format still holds and closes the output. */
+  /** Ends every output file (footers, renames). */
   async close(): Promise<void> {
-    if (this.opts.format.kind === "common" && this.opts.format.formatter && !this.headerWritten && this.opts.output) {
-      this.headerWritten = true;
-      await this.opts.output.write(this.opts.format.formatter.header());
-    }
-    await this.opts.output?.close();
+    await this.opts.output.writer?.close();
   }
 
   private normalise(r: DecodedDatagram, out: FlowRecord[]): void {

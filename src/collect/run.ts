@@ -3,13 +3,16 @@
 // a signal comes (SIGINT/SIGTERM: finish the batch in hand, write every
 // output out, exit 0; a second signal exits at once), and prints a summary.
 import type { Datagram } from "./datagram.js";
-import { Collector, type CollectorFormat } from "./collector.js";
+import { Collector, type CollectorOutput } from "./collector.js";
 import type { FlowProtocol } from "./decode/flow-decoder.js";
 import { CommonCsv } from "./format/common-csv.js";
 import { CommonNdjson } from "./format/common-ndjson.js";
 import { RawNdjson } from "./format/raw-ndjson.js";
 import { readCaptureFile, type CaptureFileStats } from "./input/capture-file.js";
-import { openTextOutput } from "./output/text-output.js";
+import type { Format } from "./format/formatter.js";
+import type { BatchWriter } from "./output/batch-writer.js";
+import { RotatingFiles } from "./output/rotating-files.js";
+import { StreamWriter } from "./output/stream-writer.js";
 
 export type Serialization = "ndjson" | "csv" | "discard";
 
@@ -19,19 +22,35 @@ export interface CollectSettings {
   format: "raw" | "common";
   serialization: Serialization;
   output?: string;
+  /** Rotation window (`-i`); needs `output` as a directory. */
+  intervalMs?: number;
+  level: number;
+  prefix: string;
+  exec?: string;
   renormalize: boolean;
 }
 
 /** Why settings cannot run, as one line; undefined when they can. */
 export function settingsProblem(s: CollectSettings): string | undefined {
   if (s.format === "raw" && s.serialization === "csv") return "-f raw writes ndjson or discard; csv needs -f common";
+  if (s.intervalMs !== undefined && (s.output === undefined || s.output === "-")) return "-i needs -o DIRECTORY to rotate files in";
+  if (s.intervalMs !== undefined && s.intervalMs < 1000) return "-i must be at least 1s";
+  if (s.exec !== undefined && s.intervalMs === undefined) return "-x runs per finished file: it needs -i";
   return undefined;
 }
 
-function formatOf(s: CollectSettings): CollectorFormat {
-  if (s.format === "raw") return { kind: "raw", formatter: s.serialization === "discard" ? undefined : new RawNdjson() };
-  if (s.serialization === "discard") return { kind: "common", formatter: undefined };
-  return { kind: "common", formatter: s.serialization === "csv" ? new CommonCsv() : new CommonNdjson() };
+function writerOf<T>(format: Format<T>, s: CollectSettings): BatchWriter<T> {
+  if (s.intervalMs === undefined) return new StreamWriter(format, s.output);
+  return new RotatingFiles(format, {
+    directory: s.output!, intervalMs: s.intervalMs, level: s.level, prefix: s.prefix, ...(s.exec !== undefined ? { exec: s.exec } : {}),
+    onError: (e) => process.stderr.write(`rfm collect: ${e.message}\n`),
+  });
+}
+
+function outputOf(s: CollectSettings): CollectorOutput {
+  if (s.format === "raw") return { kind: "raw", writer: s.serialization === "discard" ? undefined : writerOf(new RawNdjson(), s) };
+  if (s.serialization === "discard") return { kind: "common", writer: undefined };
+  return { kind: "common", writer: writerOf(s.serialization === "csv" ? new CommonCsv() : new CommonNdjson(), s) };
 }
 
 const PROGRESS_MIN_OCTETS = 8 << 20;
@@ -44,8 +63,7 @@ export async function runCollect(s: CollectSettings): Promise<number> {
   }
   const collector = new Collector({
     protocol: s.protocol,
-    format: formatOf(s),
-    output: s.serialization === "discard" ? undefined : openTextOutput(s.output),
+    output: outputOf(s),
     renormalize: s.renormalize,
   });
   let signals = 0;

@@ -20,15 +20,15 @@ const record: FlowRecord = {
 describe("common format", () => {
   test("CSV: RustFlow's header, then enrichment columns; unset fields empty; quoting only where needed", () => {
     const csv = new CommonCsv(["city"]);
-    assert.equal(csv.header(), `${HEADER},city\n`);
+    assert.equal(csv.begin(), `${HEADER},city\n`);
     assert.equal(
-      csv.records([record]),
+      csv.encode([record]),
       'IPFIX,1796683982109847873,7,,192.0.2.9,1700000000001500000,1700000000002000000,1500,3,2001:db8::1,2001:db8::2,00:1b:21:aa:bb:cc,,34525,17,53,4242,,,,,,,,,,,,,,,,,,,1,256,"Zürich, ""old"" town"\n',
     );
   });
 
   test("NDJSON: unset fields left out, times as exact integers, enrichment as strings", () => {
-    const line = new CommonNdjson(["city"]).records([record]);
+    const line = new CommonNdjson(["city"]).encode([record]);
     assert.equal(
       line,
       '{"flow_type":"IPFIX","time_received_ns":1796683982109847873,"sequence_num":7,"sampler_address":"192.0.2.9","time_flow_start_ns":1700000000001500000,"time_flow_end_ns":1700000000002000000,' +

@@ -3,22 +3,33 @@
 // quoted (RFC 4180).
 import type { FlowRecord } from "../../flow-record/index.js";
 import { COMMON_COLUMNS } from "./common-columns.js";
-import type { RecordFormatter } from "./formatter.js";
+import type { FileEncoder, RecordFormat } from "./formatter.js";
 
 function csvField(v: string): string {
   return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
-export class CommonCsv implements RecordFormatter {
+export class CommonCsv implements RecordFormat, FileEncoder<FlowRecord> {
   readonly extension = "csv";
+  readonly streams = true;
 
   constructor(private readonly enrichColumns: readonly string[] = []) {}
 
-  header(): string {
+  /** Stateless: one encoder serves every file. */
+  open(): FileEncoder<FlowRecord> {
+    return this;
+  }
+
+  end(): string {
+    return "";
+  }
+
+  /** The header line, once at the top of each file. */
+  begin(): string {
     return `${[...COMMON_COLUMNS.map((c) => c.name), ...this.enrichColumns].map(csvField).join(",")}\n`;
   }
 
-  records(batch: readonly FlowRecord[]): string {
+  encode(batch: readonly FlowRecord[]): string {
     let out = "";
     for (const f of batch) {
       let line = "";

@@ -2,18 +2,28 @@
 // enrichment columns after the common ones as strings.
 import type { FlowRecord } from "../../flow-record/index.js";
 import { COMMON_COLUMNS } from "./common-columns.js";
-import type { RecordFormatter } from "./formatter.js";
+import type { FileEncoder, RecordFormat } from "./formatter.js";
 
-export class CommonNdjson implements RecordFormatter {
+export class CommonNdjson implements RecordFormat, FileEncoder<FlowRecord> {
   readonly extension = "ndjson";
+  readonly streams = true;
 
   constructor(private readonly enrichColumns: readonly string[] = []) {}
 
-  header(): string {
+  /** Stateless: one encoder serves every file. */
+  open(): FileEncoder<FlowRecord> {
+    return this;
+  }
+
+  begin(): string {
     return "";
   }
 
-  records(batch: readonly FlowRecord[]): string {
+  end(): string {
+    return "";
+  }
+
+  encode(batch: readonly FlowRecord[]): string {
     let out = "";
     for (const f of batch) {
       let line = "{";

@@ -7,7 +7,7 @@
 import type { DecodedMessage, FieldValue, TemplateField } from "../../ipfix/index.js";
 import type { NetflowV5Datagram } from "../../netflow-v5/index.js";
 import type { DecodedDatagram } from "../decode/flow-decoder.js";
-import type { DatagramFormatter } from "./formatter.js";
+import type { DatagramFormat, FileEncoder } from "./formatter.js";
 
 const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("hex");
 const rfc3339 = (ms: number) => (Number.isFinite(ms) && Math.abs(ms) < 8.64e15 ? new Date(ms).toISOString() : String(ms));
@@ -72,10 +72,23 @@ function v5Json(m: NetflowV5Datagram): string {
   });
 }
 
-export class RawNdjson implements DatagramFormatter {
+export class RawNdjson implements DatagramFormat, FileEncoder<DecodedDatagram> {
   readonly extension = "ndjson";
+  readonly streams = true;
 
-  datagrams(batch: readonly DecodedDatagram[]): string {
+  open(): FileEncoder<DecodedDatagram> {
+    return this;
+  }
+
+  begin(): string {
+    return "";
+  }
+
+  end(): string {
+    return "";
+  }
+
+  encode(batch: readonly DecodedDatagram[]): string {
     let out = "";
     for (const d of batch) {
       if (d.kind === "ipfix" && d.message.header) out += `${ipfixJson(d.message)}\n`;

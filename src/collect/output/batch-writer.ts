@@ -1,0 +1,21 @@
+// The output stage: a writer takes batches of what a format encodes and puts
+// the bytes somewhere (standard output, one file, a directory of rotated
+// files). `nowMs` is the batch's arrival time, which picks a rotated file.
+export interface OutputStats {
+  /** Items (records, or datagrams for raw) handed to the format. */
+  items: number;
+  bytes: number;
+  files: number;
+  writeErrors: number;
+}
+
+export interface BatchWriter<T> {
+  readonly stats: OutputStats;
+  write(batch: readonly T[], nowMs: number): Promise<void>;
+  /** Ends every open file (footers written, temporary names renamed). */
+  close(): Promise<void>;
+}
+
+export function emptyOutputStats(): OutputStats {
+  return { items: 0, bytes: 0, files: 0, writeErrors: 0 };
+}

@@ -1,0 +1,42 @@
+// Chunks (text or bytes) onto a Node stream, waiting for it to drain, so a
+// slow disk or a slow reader of a pipe slows the pipeline instead of filling
+// memory.
+import type { Writable } from "node:stream";
+import type { Chunk } from "../format/formatter.js";
+
+export class ChunkStream {
+  private failure: Error | undefined;
+
+  constructor(private readonly stream: Writable) {
+    stream.on("error", (e) => (this.failure ??= e));
+  }
+
+  /** Writes `chunk`; resolves with its length in octets once the stream can take more. */
+  async write(chunk: Chunk): Promise<number> {
+    if (this.failure) throw this.failure;
+    const bytes = typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
+    if (bytes === 0) return 0;
+    if (!this.stream.write(chunk)) {
+      await new Promise<void>((resolve, reject) => {
+        const done = (e?: Error) => {
+          this.stream.off("drain", done);
+          this.stream.off("error", done);
+          if (e) reject(e);
+          else resolve();
+        };
+        this.stream.on("drain", done).on("error", done);
+      });
+    }
+    return bytes;
+  }
+
+  /** Ends the stream (`own`) or only waits for what was written to drain. */
+  async finish(own: boolean): Promise<void> {
+    if (!own) {
+      if (this.stream.writableNeedDrain) await new Promise<void>((resolve) => this.stream.once("drain", resolve));
+    } else {
+      await new Promise<void>((resolve, reject) => this.stream.end((e?: Error | null) => (e ? reject(e) : resolve())));
+    }
+    if (this.failure) throw this.failure;
+  }
+}
