@@ -5,7 +5,9 @@ import { parseDuration } from "../config/duration.js";
 
 interface CollectOptions {
   flowType: "netflow" | "sflow";
-  pcap: string;
+  pcap?: string;
+  host: string;
+  port?: number;
   format: "raw" | "common";
   serialization: Serialization;
   output?: string;
@@ -14,6 +16,11 @@ interface CollectOptions {
   prefix: string;
   exec?: string;
   renormalize?: boolean;
+}
+
+function port(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) > 65_535) throw new InvalidArgumentError("a port number, 0 to 65535");
+  return Number(v);
 }
 
 function level(v: string): number {
@@ -31,9 +38,11 @@ function duration(v: string): number {
 
 export function collectCommand(): Command {
   return new Command("collect")
-    .description("decode NetFlow v5, IPFIX (and, in later releases, v9 and sFlow) from a capture file into JSON or CSV")
+    .description("receive NetFlow v5 and IPFIX over UDP, or read them from a capture file, and write them as JSON or CSV")
     .addOption(new Option("-t, --flow-type <type>", "what the datagrams carry: netflow (v5, v9 and IPFIX by version) or sflow").choices(["netflow", "sflow"]).makeOptionMandatory())
-    .requiredOption("--pcap <file>", "read UDP datagrams from a pcap or pcapng file")
+    .option("-H, --host <address>", "address to listen on (:: takes IPv4 too)", "::")
+    .option("-p, --port <port>", "UDP port (default 2055 for netflow, 6343 for sflow)", port)
+    .option("--pcap <file>", "read UDP datagrams from a pcap or pcapng file instead of listening")
     .addOption(new Option("-f, --format <format>", "raw: one object per datagram; common: one normalised flow per record").choices(["raw", "common"]).default("raw"))
     .addOption(new Option("-s, --serialization <kind>", "how records are written").choices(["ndjson", "csv", "discard"]).default("ndjson"))
     .option("-o, --output <path>", "write to this file, or with -i this directory (default: standard output)")
@@ -46,6 +55,7 @@ export function collectCommand(): Command {
       "after",
       `
 Examples:
+  rfm collect -t netflow -p 2055 -f common                 listen, one JSON flow per line on stdout
   rfm collect -t netflow --pcap export.pcapng -f common -s csv -o flows.csv
   rfm collect -t netflow --pcap export.pcap               raw JSON, one line per datagram
   rfm collect -t netflow --pcap big.pcap -f common -o out/ -i 5m -l 1 -x 'gzip %f'`,
@@ -53,7 +63,9 @@ Examples:
     .action(async (opts: CollectOptions) => {
       process.exitCode = await runCollect({
         protocol: opts.flowType,
-        pcap: opts.pcap,
+        ...(opts.pcap !== undefined ? { pcap: opts.pcap } : {}),
+        host: opts.host,
+        port: opts.port ?? (opts.flowType === "sflow" ? 6343 : 2055),
         format: opts.format,
         serialization: opts.serialization,
         ...(opts.output !== undefined ? { output: opts.output } : {}),

@@ -60,15 +60,27 @@ export class Collector {
       } else this.normalise(r, records);
     }
     if (this.opts.enrichment) for (const f of records) this.opts.enrichment.enrich(f);
-    const nowMs = batch.length > 0 ? batch[batch.length - 1]!.receivedMs : Date.now();
     const out = this.opts.output;
-    if (out.kind === "raw") await out.writer?.write(decoded, nowMs);
-    else await out.writer?.write(records, nowMs);
+    await this.serially(() => (out.kind === "raw" ? out.writer?.write(decoded) : out.writer?.write(records)));
+  }
+
+  // The writer sees one call at a time: a timer's tick never ends a file under a write.
+  private writing: Promise<void> = Promise.resolve();
+  private serially(fn: () => Promise<void> | undefined): Promise<void> {
+    const next = this.writing.then(fn);
+    this.writing = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Finishes a rotated file whose window is over (called on a timer while listening). */
+  async tick(nowMs: number): Promise<void> {
+    const w = this.opts.output.writer;
+    if (w?.tick) await this.serially(() => w.tick!(nowMs));
   }
 
   /** Ends every output file (footers, renames). */
   async close(): Promise<void> {
-    await this.opts.output.writer?.close();
+    await this.serially(() => this.opts.output.writer?.close());
   }
 
   private normalise(r: DecodedDatagram, out: FlowRecord[]): void {

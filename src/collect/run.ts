@@ -4,11 +4,13 @@
 // output out, exit 0; a second signal exits at once), and prints a summary.
 import type { Datagram } from "./datagram.js";
 import { Collector, type CollectorOutput } from "./collector.js";
-import type { FlowProtocol } from "./decode/flow-decoder.js";
+import type { DecodedDatagram, FlowProtocol } from "./decode/flow-decoder.js";
+import type { FlowRecord } from "../flow-record/index.js";
 import { CommonCsv } from "./format/common-csv.js";
 import { CommonNdjson } from "./format/common-ndjson.js";
 import { RawNdjson } from "./format/raw-ndjson.js";
 import { readCaptureFile, type CaptureFileStats } from "./input/capture-file.js";
+import { UdpListener } from "./input/udp-listener.js";
 import type { Format } from "./format/formatter.js";
 import type { BatchWriter } from "./output/batch-writer.js";
 import { RotatingFiles } from "./output/rotating-files.js";
@@ -18,7 +20,10 @@ export type Serialization = "ndjson" | "csv" | "discard";
 
 export interface CollectSettings {
   protocol: FlowProtocol;
-  pcap: string;
+  /** A capture file to read; without it, UDP on host and port until a signal. */
+  pcap?: string;
+  host: string;
+  port: number;
   format: "raw" | "common";
   serialization: Serialization;
   output?: string;
@@ -39,18 +44,22 @@ export function settingsProblem(s: CollectSettings): string | undefined {
   return undefined;
 }
 
-function writerOf<T>(format: Format<T>, s: CollectSettings): BatchWriter<T> {
+function writerOf<T>(format: Format<T>, s: CollectSettings, timeOf: (item: T) => number): BatchWriter<T> {
   if (s.intervalMs === undefined) return new StreamWriter(format, s.output);
-  return new RotatingFiles(format, {
+  const rotation = {
     directory: s.output!, intervalMs: s.intervalMs, level: s.level, prefix: s.prefix, ...(s.exec !== undefined ? { exec: s.exec } : {}),
-    onError: (e) => process.stderr.write(`rfm collect: ${e.message}\n`),
-  });
+    onError: (e: Error) => process.stderr.write(`rfm collect: ${e.message}\n`),
+  };
+  return new RotatingFiles(format, rotation, timeOf);
 }
 
+const recordTime = (f: FlowRecord) => f.receivedMs ?? Date.now();
+const datagramTime = (d: DecodedDatagram) => d.datagram.receivedMs;
+
 function outputOf(s: CollectSettings): CollectorOutput {
-  if (s.format === "raw") return { kind: "raw", writer: s.serialization === "discard" ? undefined : writerOf(new RawNdjson(), s) };
+  if (s.format === "raw") return { kind: "raw", writer: s.serialization === "discard" ? undefined : writerOf(new RawNdjson(), s, datagramTime) };
   if (s.serialization === "discard") return { kind: "common", writer: undefined };
-  return { kind: "common", writer: writerOf(s.serialization === "csv" ? new CommonCsv() : new CommonNdjson(), s) };
+  return { kind: "common", writer: writerOf(s.serialization === "csv" ? new CommonCsv() : new CommonNdjson(), s, recordTime) };
 }
 
 const PROGRESS_MIN_OCTETS = 8 << 20;
@@ -67,25 +76,17 @@ export async function runCollect(s: CollectSettings): Promise<number> {
     renormalize: s.renormalize,
   });
   let signals = 0;
+  let stop: (() => void) | undefined;
   const onSignal = () => {
     if (++signals > 1) process.exit(130);
+    stop?.();
   };
   process.on("SIGINT", onSignal).on("SIGTERM", onSignal);
   const started = process.hrtime.bigint();
-  let input: CaptureFileStats;
+  let inputSummary: string;
   try {
-    const tty = process.stderr.isTTY;
-    let lastDraw = 0;
-    input = await readCaptureFile(s.pcap, {
-      onDatagrams: (batch: readonly Datagram[]) => collector.handle(batch),
-      stopped: () => signals > 0,
-      onProgress: (read, size) => {
-        if (!tty || size < PROGRESS_MIN_OCTETS || Date.now() - lastDraw < 200) return;
-        lastDraw = Date.now();
-        process.stderr.write(`\r${((100 * read) / size).toFixed(0).padStart(3)}% ${(read / 2 ** 20).toFixed(0)}/${(size / 2 ** 20).toFixed(0)} MiB`);
-      },
-    });
-    if (tty && input.fileOctets >= PROGRESS_MIN_OCTETS) process.stderr.write("\r\x1b[K");
+    if (s.pcap !== undefined) inputSummary = await readFile(s.pcap, collector, () => signals > 0);
+    else inputSummary = await listen(s, collector, (f) => (signals > 0 ? f() : (stop = f)));
     await collector.close();
   } catch (e) {
     process.stderr.write(`rfm collect: ${(e as Error).message}\n`);
@@ -97,10 +98,45 @@ export async function runCollect(s: CollectSettings): Promise<number> {
   const st = collector.stats;
   const records = Object.values(st.records).reduce((a, b) => a + b, 0);
   const errors = [...st.errors].map(([k, v]) => `${k}=${v}`).join(" ");
-  const skipped = Object.entries(input.skipped).filter(([, v]) => v > 0).map(([k, v]) => `${k}=${v}`).join(" ");
   process.stderr.write(
-    `rfm collect: ${s.pcap}: ${input.frames} frames, ${st.datagrams} datagrams, ${records} records in ${seconds.toFixed(2)} s (${Math.round(records / Math.max(seconds, 1e-9))} records/s)` +
-      `${skipped ? `; frames skipped: ${skipped}` : ""}${errors ? `; problems: ${errors}` : ""}${input.error ? `; file: ${input.error.code} at ${input.error.offset}: ${input.error.message}` : ""}\n`,
+    `rfm collect: ${inputSummary}, ${st.datagrams} datagrams, ${records} records in ${seconds.toFixed(2)} s (${Math.round(records / Math.max(seconds, 1e-9))} records/s)` +
+      `${errors ? `; problems: ${errors}` : ""}\n`,
   );
   return 0;
+}
+
+/** The capture file into the pipeline; a line for the summary. */
+async function readFile(path: string, collector: Collector, stopped: () => boolean): Promise<string> {
+  const tty = process.stderr.isTTY;
+  let lastDraw = 0;
+  const input: CaptureFileStats = await readCaptureFile(path, {
+    onDatagrams: (batch: readonly Datagram[]) => collector.handle(batch),
+    stopped,
+    onProgress: (read, size) => {
+      if (!tty || size < PROGRESS_MIN_OCTETS || Date.now() - lastDraw < 200) return;
+      lastDraw = Date.now();
+      process.stderr.write(`\r${((100 * read) / size).toFixed(0).padStart(3)}% ${(read / 2 ** 20).toFixed(0)}/${(size / 2 ** 20).toFixed(0)} MiB`);
+    },
+  });
+  if (tty && input.fileOctets >= PROGRESS_MIN_OCTETS) process.stderr.write("\r\x1b[K");
+  const skipped = Object.entries(input.skipped).filter(([, v]) => v > 0).map(([k, v]) => `${k}=${v}`).join(" ");
+  return `${path}: ${input.frames} frames${skipped ? ` (skipped: ${skipped})` : ""}${input.error ? ` (file: ${input.error.code} at ${input.error.offset}: ${input.error.message})` : ""}`;
+}
+
+/** UDP into the pipeline until a signal; a line for the summary. */
+async function listen(s: CollectSettings, collector: Collector, onStop: (stop: () => void) => void): Promise<string> {
+  const listener = UdpListener.open({
+    host: s.host, port: s.port,
+    onDatagrams: (batch) => collector.handle(batch),
+    onError: (e) => process.stderr.write(`rfm collect: ${e.message}\n`),
+  });
+  const { address, port } = listener.address;
+  process.stderr.write(`rfm collect: listening on ${address.includes(":") ? `[${address}]` : address}:${port} (${s.protocol})\n`);
+  // A rotated file is finished when its window is over even if no datagram comes to do it.
+  const tick = setInterval(() => void collector.tick(Date.now()), 1000);
+  await new Promise<void>((resolve) => onStop(resolve));
+  clearInterval(tick);
+  await listener.close();
+  const st = listener.stats();
+  return `udp ${address}:${port}: kernel drops ${st.socket.kernelDrops}, queue drops ${st.queueDrops}`;
 }

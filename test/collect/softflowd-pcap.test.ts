@@ -18,6 +18,7 @@ import { until } from "../agent/agent-lab.js";
 import { sendFromPorts } from "../ipfix-interop/interop-agent.js";
 import { TsharkCapture } from "../ipfix-interop/peers.js";
 import { runCli } from "../cli/run-cli.js";
+import { commonLines, tsharkRecords } from "./tshark-oracle.js";
 import { FlowDecoder } from "../../src/collect/decode/flow-decoder.js";
 import { ExporterState } from "../../src/collect/normalise/exporter-state.js";
 import { normaliseIpfix } from "../../src/collect/normalise/ipfix.js";
@@ -25,12 +26,6 @@ import { normaliseNetflowV5 } from "../../src/collect/normalise/netflow-v5.js";
 import type { FlowRecord } from "../../src/flow-record/index.js";
 
 const UDP_IP_BYTES = 20 + 8 + 100;
-/** Per record: tshark fields, and the common field each must equal. */
-const FIELDS: [string[], string][] = [
-  [["cflow.srcaddr"], "src_addr"], [["cflow.dstaddr"], "dst_addr"], [["cflow.srcport"], "src_port"], [["cflow.dstport"], "dst_port"],
-  [["cflow.protocol"], "proto"], [["cflow.packets"], "packets"], [["cflow.octets"], "bytes"],
-  [["cflow.inputint"], "in_if"], [["cflow.outputint"], "out_if"],
-];
 
 /** Records in the datagrams received so far, as the collector's stages see them. */
 function recordsOf(datagrams: Buffer[]): FlowRecord[] {
@@ -77,38 +72,16 @@ describe("rfm collect --pcap on softflowd's export", () => {
 
       const r = await runCli(["collect", "-t", "netflow", "--pcap", file, "-f", "common", "-s", "ndjson"], { timeoutMs: 60_000 });
       assert.equal(r.code, 0, r.stderr);
-      const text = r.stdout.split("\n").filter((l) => l !== "");
-      const lines = text.map((l) => JSON.parse(l) as Record<string, string | number>);
-      // Nanoseconds since 1970 do not fit a double: read them from the text.
-      const receivedNs = text.map((l) => /"time_received_ns":(\d+)/.exec(l)?.[1]);
+      const lines = commonLines(r.stdout);
       assert.match(r.stderr, new RegExp(`${datagrams.length} datagrams, ${lines.length} records`));
-
-      const oracle = await capture.fieldsPerFrame(["frame.time_epoch", ...FIELDS.flatMap(([names]) => names)]);
-      const expected: Record<string, string>[] = [];
-      for (const frame of oracle) {
-        const [[time], ...values] = frame as [[string], ...string[][]];
-        const perField: string[][] = [];
-        let at = 0;
-        for (const [names] of FIELDS) {
-          perField.push(values.slice(at, at + names.length).find((v) => v.length > 0) ?? []);
-          at += names.length;
-        }
-        const count = perField[0]!.length;
-        for (let i = 0; i < count; i++) {
-          const e: Record<string, string> = { time_received_ns: time.replace(".", "").replace(/^0+/, "") };
-          FIELDS.forEach(([, name], k) => (e[name] = perField[k]![i]!));
-          expected.push(e);
-        }
-      }
+      const expected = await tsharkRecords(capture);
       assert.equal(lines.length, expected.length, "one common record per record tshark decodes");
       lines.forEach((l, i) => {
-        const got: Record<string, string> = { time_received_ns: receivedNs[i]! };
-        for (const [, name] of FIELDS) got[name] = String(l[name]);
-        assert.deepEqual(got, expected[i], `record ${i}`);
-        assert.equal(l.flow_type, version === 5 ? "NETFLOW_V5" : "IPFIX");
-        assert.equal(l.sampler_address, "127.0.0.1");
+        assert.deepEqual(l.shared, expected[i], `record ${i}`);
+        assert.equal(l.fields.flow_type, version === 5 ? "NETFLOW_V5" : "IPFIX");
+        assert.equal(l.fields.sampler_address, "127.0.0.1");
       });
-      const sent = lines.filter((l) => l.dst_port === rx.port && Number(l.src_port) >= 40000 && Number(l.src_port) <= 40002);
+      const sent = lines.map((l) => l.fields).filter((l) => l.dst_port === rx.port && Number(l.src_port) >= 40000 && Number(l.src_port) <= 40002);
       const byPort = new Map<number, { packets: number; bytes: number }>();
       for (const l of sent) {
         const f = byPort.get(Number(l.src_port)) ?? { packets: 0, bytes: 0 };

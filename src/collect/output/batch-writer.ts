@@ -1,6 +1,6 @@
 // The output stage: a writer takes batches of what a format encodes and puts
 // the bytes somewhere (standard output, one file, a directory of rotated
-// files). `nowMs` is the batch's arrival time, which picks a rotated file.
+// files, where each item's arrival time picks its file).
 export interface OutputStats {
   /** Items (records, or datagrams for raw) handed to the format. */
   items: number;
@@ -11,7 +11,9 @@ export interface OutputStats {
 
 export interface BatchWriter<T> {
   readonly stats: OutputStats;
-  write(batch: readonly T[], nowMs: number): Promise<void>;
+  write(batch: readonly T[]): Promise<void>;
+  /** Ends what a window that is over left open (rotating writers). */
+  tick?(nowMs: number): Promise<void>;
   /** Ends every open file (footers written, temporary names renamed). */
   close(): Promise<void>;
 }

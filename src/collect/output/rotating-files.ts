@@ -56,19 +56,33 @@ export class RotatingFiles<T> implements BatchWriter<T> {
   private current: OpenFile<T> | undefined;
   private readonly hooks = new Set<Promise<void>>();
 
-  constructor(private readonly format: Format<T>, private readonly opts: RotatingFilesOptions) {
+  /** `timeOf` says when an item arrived (Unix ms): that picks its window, so a capture file rotates by its own times. */
+  constructor(private readonly format: Format<T>, private readonly opts: RotatingFilesOptions, private readonly timeOf: (item: T) => number) {
     if (!(opts.intervalMs >= 1000)) throw new RangeError("the rotation interval must be at least 1s");
     if (!Number.isInteger(opts.level) || opts.level < 0 || opts.level > 3) throw new RangeError("the partition level must be 0, 1, 2 or 3");
   }
 
-  async write(batch: readonly T[], nowMs: number): Promise<void> {
-    if (batch.length === 0) return;
-    const windowStart = Math.floor(nowMs / this.opts.intervalMs) * this.opts.intervalMs;
+  async write(batch: readonly T[]): Promise<void> {
+    // Runs of items in one window go out together.
+    for (let from = 0; from < batch.length; ) {
+      const windowStart = this.windowOf(this.timeOf(batch[from]!));
+      let to = from + 1;
+      while (to < batch.length && this.windowOf(this.timeOf(batch[to]!)) === windowStart) to++;
+      await this.writeRun(from === 0 && to === batch.length ? batch : batch.slice(from, to), windowStart);
+      from = to;
+    }
+  }
+
+  private windowOf(ms: number): number {
+    return Math.floor(ms / this.opts.intervalMs) * this.opts.intervalMs;
+  }
+
+  private async writeRun(run: readonly T[], windowStart: number): Promise<void> {
     if (this.current && this.current.windowStart !== windowStart) await this.finish();
     try {
       this.current ??= await this.open(windowStart);
-      this.stats.items += batch.length;
-      this.stats.bytes += await this.current.out.write(this.current.encoder.encode(batch));
+      this.stats.items += run.length;
+      this.stats.bytes += await this.current.out.write(this.current.encoder.encode(run));
     } catch (e) {
       await this.fail(e as Error);
     }
@@ -76,7 +90,7 @@ export class RotatingFiles<T> implements BatchWriter<T> {
 
   /** Ends the file of a window that is over, when no batch came to do it. */
   async tick(nowMs: number): Promise<void> {
-    if (this.current && Math.floor(nowMs / this.opts.intervalMs) * this.opts.intervalMs !== this.current.windowStart) await this.finish();
+    if (this.current && this.windowOf(nowMs) > this.current.windowStart) await this.finish();
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,98 @@
+// The UDP input (`-H HOST -p PORT`): the addon's batched receiver (one JS
+// call per batch of datagrams, never one per datagram). Each batch is
+// copied out of the receiver's reused buffer into one buffer of its own,
+// because the pipeline after it is asynchronous (the output may wait for a
+// disk); batches wait in a bounded queue, and what arrives while it is full
+// is dropped and counted, never buffered without limit.
+import { UdpReceiver, type UdpBatch, type UdpReceiverStats } from "../../net/udp-receiver.js";
+import type { Datagram } from "../datagram.js";
+
+export interface UdpListenerOptions {
+  host: string;
+  port: number;
+  /** Share the port with other listeners (one per worker). */
+  reusePort?: boolean;
+  receiveBufferBytes?: number;
+  /** Batches waiting for the pipeline before new ones are dropped (default 64). */
+  maxQueuedBatches?: number;
+  onDatagrams: (batch: readonly Datagram[]) => Promise<void>;
+  onError?: (e: Error) => void;
+}
+
+export interface UdpListenerStats {
+  socket: UdpReceiverStats;
+  /** Datagrams dropped because the pipeline was behind (queue full). */
+  queueDrops: number;
+}
+
+export class UdpListener {
+  private readonly receiver: UdpReceiver;
+  private readonly queue: Datagram[][] = [];
+  private running: Promise<void> | undefined;
+  queueDrops = 0;
+
+  private constructor(private readonly opts: UdpListenerOptions) {
+    this.receiver = UdpReceiver.open(
+      {
+        host: opts.host, port: opts.port, ...(opts.reusePort ? { reusePort: true } : {}),
+        ...(opts.receiveBufferBytes ? { receiveBufferBytes: opts.receiveBufferBytes } : {}),
+        ...(opts.onError ? { onError: opts.onError } : {}),
+      },
+      (batch) => this.take(batch),
+    );
+  }
+
+  static open(opts: UdpListenerOptions): UdpListener {
+    return new UdpListener(opts);
+  }
+
+  get address(): { address: string; port: number } {
+    return this.receiver.address;
+  }
+
+  stats(): UdpListenerStats {
+    return { socket: this.receiver.stats(), queueDrops: this.queueDrops };
+  }
+
+  /** Stops receiving and resolves once every queued batch went through the pipeline. */
+  async close(): Promise<void> {
+    this.receiver.close();
+    await this.running;
+  }
+
+  private take(batch: UdpBatch): void {
+    if (this.queue.length >= (this.opts.maxQueuedBatches ?? 64)) {
+      this.queueDrops += batch.count;
+      return;
+    }
+    let total = 0;
+    for (let i = 0; i < batch.count; i++) total += batch.length(i);
+    const copy = new Uint8Array(total);
+    const out: Datagram[] = new Array<Datagram>(batch.count);
+    let at = 0;
+    for (let i = 0; i < batch.count; i++) {
+      const n = batch.length(i);
+      copy.set(batch.bytes(i), at);
+      const sec = batch.receivedSeconds(i);
+      const ns = batch.receivedNanoseconds(i);
+      out[i] = {
+        bytes: copy.subarray(at, at + n), exporter: batch.address(i), exporterPort: batch.port(i),
+        receivedMs: sec * 1000 + Math.floor(ns / 1e6), receivedNs: ns % 1e6,
+      };
+      at += n;
+    }
+    this.queue.push(out);
+    this.running ??= this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    for (let b = this.queue.shift(); b; b = this.queue.shift()) {
+      try {
+        await this.opts.onDatagrams(b);
+      } catch (e) {
+        this.opts.onError?.(e as Error);
+      }
+    }
+    this.running = undefined;
+  }
+}
