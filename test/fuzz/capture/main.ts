@@ -10,6 +10,7 @@ import { captureControlRequests } from "./control.js";
 import { captureAgentIpfix, capturePmacctIpfix } from "./ipfix.js";
 import { captureNetlink } from "./netlink.js";
 import { captureSoftflowdV5 } from "./netflow-v5.js";
+import { captureSoftflowdV9 } from "./netflow-v9.js";
 import { captureTsharkPcapng } from "./pcap.js";
 import { captureRingEvents } from "./ring.js";
 
@@ -19,6 +20,7 @@ const CAPTURES: Record<string, () => Uint8Array | Promise<Uint8Array>> = {
   "agent-ipfix.bin": captureAgentIpfix,
   "pmacct-ipfix.bin": capturePmacctIpfix,
   "softflowd-v5.bin": captureSoftflowdV5,
+  "softflowd-v9.bin": captureSoftflowdV9,
   "tshark-udp.pcapng": captureTsharkPcapng,
   "netlink-links.bin": captureNetlink,
   "ring-events.bin": captureRingEvents,

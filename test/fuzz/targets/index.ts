@@ -5,6 +5,7 @@ import { configTarget } from "./config.js";
 import { controlTarget } from "./control.js";
 import { ipfixTarget } from "./ipfix.js";
 import { netflowV5Target } from "./netflow-v5.js";
+import { netflowV9Target } from "./netflow-v9.js";
 import { netlinkTarget } from "./netlink.js";
 import { pcapTarget } from "./pcap.js";
 import { ringEventTarget } from "./ring-event.js";
@@ -12,6 +13,7 @@ import { ringEventTarget } from "./ring-event.js";
 const TARGETS: Record<string, () => FuzzTarget> = {
   ipfix: ipfixTarget,
   "netflow-v5": netflowV5Target,
+  "netflow-v9": netflowV9Target,
   pcap: pcapTarget,
   bmp: bmpTarget,
   netlink: netlinkTarget,
