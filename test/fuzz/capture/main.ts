@@ -13,6 +13,7 @@ import { captureSoftflowdV5 } from "./netflow-v5.js";
 import { captureSoftflowdV9 } from "./netflow-v9.js";
 import { captureTsharkPcapng } from "./pcap.js";
 import { captureRingEvents } from "./ring.js";
+import { capturePmacctSflow } from "./sflow.js";
 
 const CAPTURES: Record<string, () => Uint8Array | Promise<Uint8Array>> = {
   "gobgp-bmp.bin": captureGobgpBmp,
@@ -24,6 +25,7 @@ const CAPTURES: Record<string, () => Uint8Array | Promise<Uint8Array>> = {
   "tshark-udp.pcapng": captureTsharkPcapng,
   "netlink-links.bin": captureNetlink,
   "ring-events.bin": captureRingEvents,
+  "pmacct-sflow.bin": capturePmacctSflow,
   "control-requests.jsonl": captureControlRequests,
 };
 

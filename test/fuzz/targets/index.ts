@@ -9,11 +9,13 @@ import { netflowV9Target } from "./netflow-v9.js";
 import { netlinkTarget } from "./netlink.js";
 import { pcapTarget } from "./pcap.js";
 import { ringEventTarget } from "./ring-event.js";
+import { sflowTarget } from "./sflow.js";
 
 const TARGETS: Record<string, () => FuzzTarget> = {
   ipfix: ipfixTarget,
   "netflow-v5": netflowV5Target,
   "netflow-v9": netflowV9Target,
+  sflow: sflowTarget,
   pcap: pcapTarget,
   bmp: bmpTarget,
   netlink: netlinkTarget,
