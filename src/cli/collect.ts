@@ -2,6 +2,8 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { runCollect, type Serialization } from "../collect/run.js";
 import { parseDuration } from "../config/duration.js";
+import { parseEnrichSpec, type EnrichSpec } from "../collect/enrich/enrich-spec.js";
+import { parseListenAddress, type ListenAddress } from "../collect/enrich/listen-address.js";
 
 interface CollectOptions {
   flowType: "netflow" | "sflow";
@@ -16,6 +18,12 @@ interface CollectOptions {
   prefix: string;
   exec?: string;
   renormalize?: boolean;
+  templateTimeout: number;
+  ieMapping?: string;
+  enrich?: EnrichSpec[];
+  bmp?: ListenAddress;
+  metricsHost: string;
+  metricsPort?: number;
 }
 
 function port(v: string): number {
@@ -28,6 +36,22 @@ function level(v: string): number {
   return Number(v);
 }
 
+function enrichSpec(v: string, previous: EnrichSpec[] | undefined): EnrichSpec[] {
+  try {
+    return [...(previous ?? []), parseEnrichSpec(v)];
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
+function listenAddress(v: string): ListenAddress {
+  try {
+    return parseListenAddress(v);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+}
+
 function duration(v: string): number {
   try {
     return parseDuration(v);
@@ -38,27 +62,42 @@ function duration(v: string): number {
 
 export function collectCommand(): Command {
   return new Command("collect")
-    .description("receive NetFlow v5 and IPFIX over UDP, or read them from a capture file, and write them as JSON or CSV")
+    .description("receive NetFlow v5 and IPFIX over UDP, or read them from a capture file, and write them as JSON, CSV, Protobuf or Parquet")
     .addOption(new Option("-t, --flow-type <type>", "what the datagrams carry: netflow (v5, v9 and IPFIX by version) or sflow").choices(["netflow", "sflow"]).makeOptionMandatory())
     .option("-H, --host <address>", "address to listen on (:: takes IPv4 too)", "::")
     .option("-p, --port <port>", "UDP port (default 2055 for netflow, 6343 for sflow)", port)
     .option("--pcap <file>", "read UDP datagrams from a pcap or pcapng file instead of listening")
     .addOption(new Option("-f, --format <format>", "raw: one object per datagram; common: one normalised flow per record").choices(["raw", "common"]).default("raw"))
-    .addOption(new Option("-s, --serialization <kind>", "how records are written").choices(["ndjson", "csv", "discard"]).default("ndjson"))
+    .addOption(new Option("-s, --serialization <kind>", "how records are written; csv, protobuf (length-delimited rustflow.CommonFlow) and parquet need -f common, parquet needs -o").choices(["ndjson", "csv", "protobuf", "parquet", "discard"]).default("ndjson"))
     .option("-o, --output <path>", "write to this file, or with -i this directory (default: standard output)")
     .option("-i, --interval <duration>", "rotate files in the -o directory every DURATION (epoch-aligned windows, e.g. 5m)", duration)
     .option("-l, --level <n>", "partition directories: 0 none, 1 YYYY/MM/DD, 2 .../HH, 3 .../HH/MM (5-minute buckets)", level, 0)
     .option("--prefix <name>", "file name prefix of rotated files", "flows")
     .option("-x, --exec <command>", "run after each rotated file is complete (%f its path, %t window start YYYYMMDDTHHMMSSZ, %u window start in Unix seconds)")
     .option("--renormalize", "multiply bytes and packets by the sampling rate")
+    .option("--ie-mapping <file.csv>", "information elements to add or override: id,enterprise_number,name,data_type (RustFlow's format)")
+    .option("--template-timeout <duration>", "a template the exporter has not sent again within DURATION expires (its data is then counted as unknown_template)", duration, 30 * 60_000)
+    .option(
+      "--enrich <spec>",
+      "add columns from a table (repeatable): type=prefix_lookup,source=FILE.csv|FILE.mmdb,key=src_addr|dst_addr|next_hop|sampler_address,fields=col:name;... " +
+        "or type=exact,source=FILE.csv,key=FIELD,key_column=COL,fields=...; add reload=DURATION or reload=watch to follow the file",
+      enrichSpec,
+    )
+    .option("--bmp <host:port>", "listen for BMP (as the agent does) and fill src_as/dst_as the exporter left 0 from the routes ([::1]:PORT for IPv6; PORT alone: ::1)", listenAddress)
+    .option("--metrics-host <address>", "address of the Prometheus endpoint", "::1")
+    .option("--metrics-port <port>", "port of the Prometheus endpoint (default 9090 when listening, off for --pcap); 0 turns it off", port)
     .addHelpText(
       "after",
       `
 Examples:
   rfm collect -t netflow -p 2055 -f common                 listen, one JSON flow per line on stdout
   rfm collect -t netflow --pcap export.pcapng -f common -s csv -o flows.csv
+  rfm collect -t netflow --pcap export.pcapng -f common -s parquet -o flows.parquet
   rfm collect -t netflow --pcap export.pcap               raw JSON, one line per datagram
-  rfm collect -t netflow --pcap big.pcap -f common -o out/ -i 5m -l 1 -x 'gzip %f'`,
+  rfm collect -t netflow --pcap big.pcap -f common -o out/ -i 5m -l 1 -x 'gzip %f'
+  rfm collect -t netflow -f common --enrich 'type=prefix_lookup,source=asn.csv,key=dst_addr,fields=asn:dst_asn;org:dst_org,reload=watch'
+  rfm collect -t netflow -f common --enrich 'type=prefix_lookup,source=GeoLite2-City.mmdb,key=src_addr,fields=country.iso_code:src_country'
+  rfm collect -t netflow -f common --bmp 127.0.0.1:11019  src_as/dst_as from a router's BMP feed`,
     )
     .action(async (opts: CollectOptions) => {
       process.exitCode = await runCollect({
@@ -74,6 +113,13 @@ Examples:
         prefix: opts.prefix,
         ...(opts.exec !== undefined ? { exec: opts.exec } : {}),
         renormalize: opts.renormalize ?? false,
+        templateTimeoutMs: opts.templateTimeout,
+        ...(opts.ieMapping !== undefined ? { ieMapping: opts.ieMapping } : {}),
+        enrich: opts.enrich ?? [],
+        ...(opts.bmp !== undefined ? { bmp: opts.bmp } : {}),
+        metricsHost: opts.metricsHost,
+        // A capture file is a batch job: no endpoint unless asked for.
+        metricsPort: opts.metricsPort ?? (opts.pcap !== undefined ? 0 : 9090),
       });
     });
 }

@@ -3,12 +3,16 @@
 // through every stage and leaves as one write. Bad datagrams are counted by
 // reason and never stop it.
 import type { FlowRecord } from "../flow-record/index.js";
+import type { InformationElement } from "../ipfix/index.js";
 import type { Datagram } from "./datagram.js";
 import { FlowDecoder, type DecodedDatagram, type FlowProtocol } from "./decode/flow-decoder.js";
 import { ExporterState } from "./normalise/exporter-state.js";
 import { normaliseIpfix } from "./normalise/ipfix.js";
 import { normaliseNetflowV5 } from "./normalise/netflow-v5.js";
-import type { BatchWriter } from "./output/batch-writer.js";
+import { normaliseNetflowV9 } from "./normalise/netflow-v9.js";
+import { normaliseSflow } from "./normalise/sflow.js";
+import type { BatchWriter, OutputStats } from "./output/batch-writer.js";
+import { ExporterCounters } from "./metrics/exporter-counters.js";
 import type { RecordEnrichment } from "./enrich/record-enrichment.js";
 
 /** Where records go, formatted; a writer of undefined discards (`-s discard`): everything is decoded and counted, nothing written. */
@@ -21,6 +25,11 @@ export interface CollectorOptions {
   renormalize?: boolean;
   enrichment?: RecordEnrichment;
   maxTemplates?: number;
+  templateTimeoutMs?: number;
+  /** `--ie-mapping`: elements added or overridden. */
+  mapping?: ReadonlyMap<string, InformationElement>;
+  /** Exporters with their own metrics label (default 1024); the rest share "other". */
+  maxExporterLabels?: number;
 }
 
 export interface CollectorStats {
@@ -32,15 +41,20 @@ export interface CollectorStats {
   errors: Map<string, number>;
 }
 
+/** The `type` label of each kind of datagram (RustFlow's). */
+const TYPE_LABELS: Record<DecodedDatagram["kind"], string> = { netflow_v5: "netflow_v5", netflow_v9: "netflow_v9", ipfix: "ipfix", sflow: "sflow_v5", unknown_version: "unknown" };
+
 export class Collector {
   readonly stats: CollectorStats = { datagrams: 0, octets: 0, records: {}, errors: new Map() };
   readonly decoder: FlowDecoder;
-  private readonly exporters = new ExporterState();
+  readonly exporters: ExporterCounters;
+  private readonly exporterState = new ExporterState();
   private readonly records: FlowRecord[] = [];
   private readonly decoded: DecodedDatagram[] = [];
 
   constructor(private readonly opts: CollectorOptions) {
-    this.decoder = new FlowDecoder({ protocol: opts.protocol, ...(opts.maxTemplates ? { maxTemplates: opts.maxTemplates } : {}) });
+    this.exporters = new ExporterCounters(opts.maxExporterLabels);
+    this.decoder = new FlowDecoder({ protocol: opts.protocol, ...(opts.maxTemplates ? { maxTemplates: opts.maxTemplates } : {}), ...(opts.templateTimeoutMs ? { templateTimeoutMs: opts.templateTimeoutMs } : {}), ...(opts.mapping ? { mapping: opts.mapping } : {}) });
   }
 
   /** Takes one batch through every stage; the datagrams' bytes are not kept after it resolves. */
@@ -54,12 +68,18 @@ export class Collector {
       this.stats.octets += d.bytes.length;
       const r = this.decoder.decode(d);
       this.count(r);
+      const before = records.length;
+      let flows: number;
       if (this.opts.output.kind === "raw") {
         decoded.push(r);
-        this.countRaw(r);
-      } else this.normalise(r, records);
+        flows = this.countRaw(r);
+      } else {
+        this.normalise(r, records);
+        flows = records.length - before;
+      }
+      this.exporters.datagram(d.exporter, TYPE_LABELS[r.kind], d.bytes.length, flows, d.receivedMs);
     }
-    if (this.opts.enrichment) for (const f of records) this.opts.enrichment.enrich(f);
+    this.opts.enrichment?.enrichBatch(records);
     const out = this.opts.output;
     await this.serially(() => (out.kind === "raw" ? out.writer?.write(decoded) : out.writer?.write(records)));
   }
@@ -86,7 +106,9 @@ export class Collector {
   private normalise(r: DecodedDatagram, out: FlowRecord[]): void {
     const from = out.length;
     if (r.kind === "netflow_v5" && r.message) normaliseNetflowV5(r.message, r.datagram, out);
-    else if (r.kind === "ipfix") normaliseIpfix(r.message, r.session, r.datagram, this.exporters, out);
+    else if (r.kind === "netflow_v9") normaliseNetflowV9(r.message, r.session, r.datagram, this.exporterState, out);
+    else if (r.kind === "ipfix") normaliseIpfix(r.message, r.session, r.datagram, this.exporterState, out);
+    else if (r.kind === "sflow") normaliseSflow(r.message, r.datagram, out);
     for (let i = from; i < out.length; i++) {
       const f = out[i]!;
       this.stats.records[f.flowType ?? "unknown"] = (this.stats.records[f.flowType ?? "unknown"] ?? 0) + 1;
@@ -98,14 +120,26 @@ export class Collector {
   }
 
   /** Data records of a datagram written raw (the common format counts them as it normalises). */
-  private countRaw(r: DecodedDatagram): void {
-    const add = (type: string, n: number) => (this.stats.records[type] = (this.stats.records[type] ?? 0) + n);
-    if (r.kind === "netflow_v5" && r.message) add("NETFLOW_V5", r.message.records.length);
-    else if (r.kind === "ipfix") for (const s of r.message.sets) if (s.kind === "data" && !s.options) add("IPFIX", s.records.length);
+  private countRaw(r: DecodedDatagram): number {
+    let n = 0;
+    if (r.kind === "netflow_v5" && r.message) n = r.message.records.length;
+    else if (r.kind === "ipfix" || r.kind === "netflow_v9") {
+      for (const s of r.message.sets) if (s.kind === "data" && !s.options) n += s.records.length;
+    } else if (r.kind === "sflow") n = r.message.samples.filter((s) => s.kind === "flow_sample").length;
+    const type = { netflow_v5: "NETFLOW_V5", netflow_v9: "NETFLOW_V9", ipfix: "IPFIX", sflow: "SFLOW_V5", unknown_version: "" }[r.kind];
+    if (n > 0) this.stats.records[type] = (this.stats.records[type] ?? 0) + n;
+    return n;
+  }
+
+  outputStats(): OutputStats | undefined {
+    return this.opts.output.writer?.stats;
   }
 
   private count(r: DecodedDatagram): void {
-    const errors = r.kind === "netflow_v5" ? r.errors : r.kind === "ipfix" ? r.message.errors : [{ code: "unknown_version" }];
-    for (const e of errors) this.stats.errors.set(e.code, (this.stats.errors.get(e.code) ?? 0) + 1);
+    const errors = r.kind === "netflow_v5" ? r.errors : r.kind === "unknown_version" ? [{ code: "unknown_version" }] : r.message.errors;
+    for (const e of errors) {
+      this.stats.errors.set(e.code, (this.stats.errors.get(e.code) ?? 0) + 1);
+      this.exporters.problem(r.datagram.exporter, e.code, r.datagram.receivedMs);
+    }
   }
 }

@@ -8,15 +8,23 @@ import type { DecodedDatagram, FlowProtocol } from "./decode/flow-decoder.js";
 import type { FlowRecord } from "../flow-record/index.js";
 import { CommonCsv } from "./format/common-csv.js";
 import { CommonNdjson } from "./format/common-ndjson.js";
+import { CommonProtobuf } from "./format/common-protobuf.js";
 import { RawNdjson } from "./format/raw-ndjson.js";
 import { readCaptureFile, type CaptureFileStats } from "./input/capture-file.js";
 import { UdpListener } from "./input/udp-listener.js";
-import type { Format } from "./format/formatter.js";
+import { loadIeMapping } from "./decode/ie-mapping.js";
+import type { InformationElement } from "../ipfix/index.js";
+import { renderCollectMetrics } from "./metrics/collect-metrics.js";
+import { MetricsServer } from "../metrics/server.js";
+import type { Format, RecordFormat } from "./format/formatter.js";
 import type { BatchWriter } from "./output/batch-writer.js";
 import { RotatingFiles } from "./output/rotating-files.js";
 import { StreamWriter } from "./output/stream-writer.js";
+import { enrichColumnNames, enrichSpecsProblem, type EnrichSpec } from "./enrich/enrich-spec.js";
+import type { ListenAddress } from "./enrich/listen-address.js";
+import { openEnrichment, type OpenEnrichment } from "./enrich/open-enrichment.js";
 
-export type Serialization = "ndjson" | "csv" | "discard";
+export type Serialization = "ndjson" | "csv" | "protobuf" | "parquet" | "discard";
 
 export interface CollectSettings {
   protocol: FlowProtocol;
@@ -33,14 +41,29 @@ export interface CollectSettings {
   prefix: string;
   exec?: string;
   renormalize: boolean;
+  /** Templates not sent again within this long expire (`--template-timeout`). */
+  templateTimeoutMs: number;
+  /** `--ie-mapping FILE.csv`. */
+  ieMapping?: string;
+  /** `--enrich` specs, in order: their columns follow the common ones. */
+  enrich?: readonly EnrichSpec[];
+  /** `--bmp`: a BMP listener whose RIB fills src_as/dst_as the exporter left 0 or unset. */
+  bmp?: ListenAddress;
+  /** The Prometheus endpoint; port 0 turns it off. */
+  metricsHost: string;
+  metricsPort: number;
 }
 
 /** Why settings cannot run, as one line; undefined when they can. */
 export function settingsProblem(s: CollectSettings): string | undefined {
-  if (s.format === "raw" && s.serialization === "csv") return "-f raw writes ndjson or discard; csv needs -f common";
+  if (s.format === "raw" && s.serialization !== "ndjson" && s.serialization !== "discard") return `-f raw writes ndjson or discard; ${s.serialization} needs -f common`;
+  if (s.serialization === "parquet" && (s.output === undefined || s.output === "-")) return "-s parquet needs -o: its footer points back into the file, so it cannot stream to standard output";
   if (s.intervalMs !== undefined && (s.output === undefined || s.output === "-")) return "-i needs -o DIRECTORY to rotate files in";
   if (s.intervalMs !== undefined && s.intervalMs < 1000) return "-i must be at least 1s";
   if (s.exec !== undefined && s.intervalMs === undefined) return "-x runs per finished file: it needs -i";
+  if (s.format === "raw" && ((s.enrich?.length ?? 0) > 0 || s.bmp)) return "--enrich and --bmp enrich flow records: they need -f common";
+  const enrich = enrichSpecsProblem(s.enrich ?? []);
+  if (enrich) return enrich;
   return undefined;
 }
 
@@ -56,10 +79,18 @@ function writerOf<T>(format: Format<T>, s: CollectSettings, timeOf: (item: T) =>
 const recordTime = (f: FlowRecord) => f.receivedMs ?? Date.now();
 const datagramTime = (d: DecodedDatagram) => d.datagram.receivedMs;
 
-function outputOf(s: CollectSettings): CollectorOutput {
+/** The common format's serialisation; Parquet's writer is loaded only when asked for (it weighs on every other command's start). */
+async function commonFormat(serialization: Serialization, columns: readonly string[]): Promise<RecordFormat> {
+  if (serialization === "csv") return new CommonCsv(columns);
+  if (serialization === "protobuf") return new CommonProtobuf(columns);
+  if (serialization === "parquet") return new (await import("./format/common-parquet.js")).CommonParquet(columns);
+  return new CommonNdjson(columns);
+}
+
+async function outputOf(s: CollectSettings): Promise<CollectorOutput> {
   if (s.format === "raw") return { kind: "raw", writer: s.serialization === "discard" ? undefined : writerOf(new RawNdjson(), s, datagramTime) };
   if (s.serialization === "discard") return { kind: "common", writer: undefined };
-  return { kind: "common", writer: writerOf(s.serialization === "csv" ? new CommonCsv() : new CommonNdjson(), s, recordTime) };
+  return { kind: "common", writer: writerOf(await commonFormat(s.serialization, enrichColumnNames(s.enrich ?? [])), s, recordTime) };
 }
 
 const PROGRESS_MIN_OCTETS = 8 << 20;
@@ -70,10 +101,27 @@ export async function runCollect(s: CollectSettings): Promise<number> {
     process.stderr.write(`rfm collect: ${problem}\n`);
     return 2;
   }
+  let mapping: Map<string, InformationElement> | undefined;
+  try {
+    if (s.ieMapping !== undefined) mapping = loadIeMapping(s.ieMapping);
+  } catch (e) {
+    process.stderr.write(`rfm collect: ${(e as Error).message}\n`);
+    return 1;
+  }
+  let enrichment: OpenEnrichment | undefined;
+  try {
+    enrichment = await openEnrichment(s);
+  } catch (e) {
+    process.stderr.write(`rfm collect: ${(e as Error).message}\n`);
+    return 1;
+  }
   const collector = new Collector({
     protocol: s.protocol,
-    output: outputOf(s),
+    ...(enrichment ? { enrichment: enrichment.stage } : {}),
+    output: await outputOf(s),
     renormalize: s.renormalize,
+    templateTimeoutMs: s.templateTimeoutMs,
+    ...(mapping ? { mapping } : {}),
   });
   let signals = 0;
   let stop: (() => void) | undefined;
@@ -84,7 +132,15 @@ export async function runCollect(s: CollectSettings): Promise<number> {
   process.on("SIGINT", onSignal).on("SIGTERM", onSignal);
   const started = process.hrtime.bigint();
   let inputSummary: string;
+  let metrics: MetricsServer | undefined;
   try {
+    if (s.metricsPort !== 0) {
+      metrics = new MetricsServer({ host: s.metricsHost, port: s.metricsPort, render: () => Promise.resolve(renderCollectMetrics(collector)) });
+      const at = await metrics.listen().catch((e: Error) => {
+        throw new Error(`metrics endpoint ${s.metricsHost}:${s.metricsPort}: ${e.message} (--metrics-port 0 turns it off)`);
+      });
+      process.stderr.write(`rfm collect: metrics on http://${at.host.includes(":") ? `[${at.host}]` : at.host}:${at.port}/metrics\n`);
+    }
     if (s.pcap !== undefined) inputSummary = await readFile(s.pcap, collector, () => signals > 0);
     else inputSummary = await listen(s, collector, (f) => (signals > 0 ? f() : (stop = f)));
     await collector.close();
@@ -93,6 +149,8 @@ export async function runCollect(s: CollectSettings): Promise<number> {
     return 1;
   } finally {
     process.off("SIGINT", onSignal).off("SIGTERM", onSignal);
+    await enrichment?.close();
+    await metrics?.close();
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const st = collector.stats;

@@ -2,8 +2,8 @@
 // (geoipupdate, cron jobs) replace the file by rename, so the whole file is
 // read into memory and a changed inode, size or mtime means a new version.
 
-import type { BigIntStats } from "node:fs";
-import { open, stat } from "node:fs/promises";
+import { fileSignature, signatureOf } from "./file-signature.js";
+import { open } from "node:fs/promises";
 import type { log } from "../log/logger.js";
 import { keyName, MmdbError, type MmdbFailure, type MmdbKey } from "./mmdb-error.js";
 import { MmdbReader } from "./mmdb-reader.js";
@@ -22,18 +22,7 @@ function reasonOf(err: unknown): string {
   return (code !== undefined ? READ_ERRORS[code] : undefined) ?? (err as Error).message;
 }
 
-function signatureOf(st: BigIntStats): string {
-  return `${st.dev}:${st.ino}:${st.size}:${st.mtimeNs}`;
-}
-
-/** The file's current identity; a stat error is an identity too, so it is reported once. */
-async function currentSignature(path: string): Promise<string> {
-  try {
-    return signatureOf(await stat(path, { bigint: true }));
-  } catch (err) {
-    return `error:${(err as NodeJS.ErrnoException).code ?? "unknown"}`;
-  }
-}
+const currentSignature = fileSignature;
 
 interface Loaded {
   reader: MmdbReader;

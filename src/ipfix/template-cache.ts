@@ -16,6 +16,12 @@ export interface CachedTemplate {
 export interface TemplateCacheOptions {
   /** Templates kept across all sessions (default 4096). */
   maxTemplates?: number;
+  /**
+   * A template not defined again within this many ms expires (RFC 7011
+   * section 8.4's template lifetime for UDP; default: never). Time is
+   * `now`, which the caller sets (a capture file's replay has its own).
+   */
+  maxAgeMs?: number;
 }
 
 export class TemplateCache {
@@ -23,6 +29,8 @@ export class TemplateCache {
   readonly stats = {
     /** Templates dropped to stay under the cap. */
     evictions: 0,
+    /** Templates that went unrefreshed past maxAgeMs. */
+    expirations: 0,
     /** Templates removed by withdrawals. */
     withdrawals: 0,
     /** Templates replaced by a different definition under the same ID. */
@@ -32,11 +40,17 @@ export class TemplateCache {
   };
   // Map order is recency order: the first key is the least recently used.
   private readonly entries = new Map<string, CachedTemplate>();
+  private readonly definedAt = new Map<string, number>();
+  private readonly maxAgeMs: number;
+  /** The current time for template lifetimes, in ms (set by the caller per datagram). */
+  now = 0;
 
   constructor(opts: TemplateCacheOptions = {}) {
     const max = opts.maxTemplates ?? 4096;
     if (!Number.isInteger(max) || max < 1) throw new RangeError("maxTemplates must be a positive integer");
     this.maxTemplates = max;
+    this.maxAgeMs = opts.maxAgeMs ?? Infinity;
+    if (!(this.maxAgeMs > 0)) throw new RangeError("maxAgeMs must be positive");
   }
 
   get size(): number {
@@ -46,6 +60,12 @@ export class TemplateCache {
   get(session: string, domain: number, templateId: number): CachedTemplate | undefined {
     const key = keyOf(session, domain, templateId);
     const e = this.entries.get(key);
+    if (e && this.maxAgeMs !== Infinity && this.now - (this.definedAt.get(key) ?? this.now) > this.maxAgeMs) {
+      this.entries.delete(key);
+      this.definedAt.delete(key);
+      this.stats.expirations++;
+      return undefined;
+    }
     if (e) {
       this.entries.delete(key);
       this.entries.set(key, e);
@@ -63,15 +83,18 @@ export class TemplateCache {
     } else if (this.entries.size >= this.maxTemplates) {
       const oldest = this.entries.keys().next().value as string;
       this.entries.delete(oldest);
+      this.definedAt.delete(oldest);
       this.stats.evictions++;
     }
     const entry: CachedTemplate = { session, domain, template, reader: new RecordReader(template), options };
     this.entries.set(key, entry);
+    if (this.maxAgeMs !== Infinity) this.definedAt.set(key, this.now);
     return entry;
   }
 
   /** Removes one template; false when it was not there. */
   withdraw(session: string, domain: number, templateId: number): boolean {
+    this.definedAt.delete(keyOf(session, domain, templateId));
     const removed = this.entries.delete(keyOf(session, domain, templateId));
     if (removed) this.stats.withdrawals++;
     return removed;
@@ -83,6 +106,7 @@ export class TemplateCache {
     for (const [key, e] of this.entries) {
       if (e.session === session && e.domain === domain && e.options === options) {
         this.entries.delete(key);
+        this.definedAt.delete(key);
         n++;
       }
     }
@@ -96,6 +120,7 @@ export class TemplateCache {
     for (const [key, e] of this.entries) {
       if (e.session === session) {
         this.entries.delete(key);
+        this.definedAt.delete(key);
         n++;
       }
     }

@@ -7,7 +7,7 @@
 import { test, describe } from "node:test";
 import * as assert from "node:assert/strict";
 import { createSocket } from "node:dgram";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { requirePrivileges } from "../harness/privileges.js";
 import { createLab } from "../harness/lab.js";
@@ -18,11 +18,12 @@ import { until } from "../agent/agent-lab.js";
 import { sendFromPorts } from "../ipfix-interop/interop-agent.js";
 import { TsharkCapture } from "../ipfix-interop/peers.js";
 import { runCli } from "../cli/run-cli.js";
-import { commonLines, tsharkRecords } from "./tshark-oracle.js";
+import { commonLines, tsharkRecords, v9CountedCopy } from "./tshark-oracle.js";
 import { FlowDecoder } from "../../src/collect/decode/flow-decoder.js";
 import { ExporterState } from "../../src/collect/normalise/exporter-state.js";
 import { normaliseIpfix } from "../../src/collect/normalise/ipfix.js";
 import { normaliseNetflowV5 } from "../../src/collect/normalise/netflow-v5.js";
+import { normaliseNetflowV9 } from "../../src/collect/normalise/netflow-v9.js";
 import type { FlowRecord } from "../../src/flow-record/index.js";
 
 const UDP_IP_BYTES = 20 + 8 + 100;
@@ -35,13 +36,14 @@ function recordsOf(datagrams: Buffer[]): FlowRecord[] {
   for (const bytes of datagrams) {
     const r = decoder.decode({ bytes, exporter: "127.0.0.1", exporterPort: 1, receivedMs: 0, receivedNs: 0 });
     if (r.kind === "netflow_v5" && r.message) normaliseNetflowV5(r.message, r.datagram, out);
+    if (r.kind === "netflow_v9") normaliseNetflowV9(r.message, r.session, r.datagram, state, out);
     if (r.kind === "ipfix") normaliseIpfix(r.message, r.session, r.datagram, state, out);
   }
   return out;
 }
 
 describe("rfm collect --pcap on softflowd's export", () => {
-  for (const version of [5, 10]) {
+  for (const version of [5, 9, 10]) {
     test(`NetFlow v${version === 10 ? "10 (IPFIX)" : version}: every common record equals tshark's decode of the capture; received times are the frames'`, async (t) => {
       if (!requirePrivileges(t)) return;
       const lab = await createLab(t);
@@ -74,11 +76,16 @@ describe("rfm collect --pcap on softflowd's export", () => {
       assert.equal(r.code, 0, r.stderr);
       const lines = commonLines(r.stdout);
       assert.match(r.stderr, new RegExp(`${datagrams.length} datagrams, ${lines.length} records`));
-      const expected = await tsharkRecords(capture);
+      let oracleFile = file;
+      if (version === 9) {
+        oracleFile = join(dir, "counted.pcap");
+        writeFileSync(oracleFile, v9CountedCopy(new Uint8Array(readFileSync(file))));
+      }
+      const expected = await tsharkRecords(lab, oracleFile, port);
       assert.equal(lines.length, expected.length, "one common record per record tshark decodes");
       lines.forEach((l, i) => {
         assert.deepEqual(l.shared, expected[i], `record ${i}`);
-        assert.equal(l.fields.flow_type, version === 5 ? "NETFLOW_V5" : "IPFIX");
+        assert.equal(l.fields.flow_type, ({ 5: "NETFLOW_V5", 9: "NETFLOW_V9", 10: "IPFIX" } as Record<number, string>)[version]);
         assert.equal(l.fields.sampler_address, "127.0.0.1");
       });
       const sent = lines.map((l) => l.fields).filter((l) => l.dst_port === rx.port && Number(l.src_port) >= 40000 && Number(l.src_port) <= 40002);

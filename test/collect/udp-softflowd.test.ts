@@ -16,7 +16,9 @@ import { tempDir } from "../harness/temp-dir.js";
 import { until } from "../agent/agent-lab.js";
 import { sendFromPorts } from "../ipfix-interop/interop-agent.js";
 import { TsharkCapture } from "../ipfix-interop/peers.js";
+import { spawnSync } from "node:child_process";
 import { CLI } from "../cli/run-cli.js";
+import { freePort } from "../harness/ports.js";
 import { commonLines, tsharkRecords } from "./tshark-oracle.js";
 
 const UDP_IP_BYTES = 20 + 8 + 100;
@@ -27,7 +29,8 @@ describe("rfm collect on UDP", () => {
     const lab = await createLab(t);
     const pair = await lab.veth({ ns: HOST_NS }, { ns: await lab.netns() });
     const dir = tempDir("rfm-collect-udp-", t);
-    const collect = lab.spawn(HOST_NS, [process.execPath, CLI, "collect", "-t", "netflow", "-H", "127.0.0.1", "-p", "0", "-f", "common"]);
+    const metricsPort = await freePort("127.0.0.1");
+    const collect = lab.spawn(HOST_NS, [process.execPath, CLI, "collect", "-t", "netflow", "-H", "127.0.0.1", "-p", "0", "-f", "common", "--metrics-host", "127.0.0.1", "--metrics-port", String(metricsPort)]);
     await until(() => /listening on 127\.0\.0\.1:\d+/.test(collect.stderr()) || !collect.isRunning, 10_000, "rfm collect listening");
     const port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(collect.stderr())![1]);
     const capture = await TsharkCapture.start(lab, join(dir, "ipfix.pcapng"), port);
@@ -46,8 +49,15 @@ describe("rfm collect on UDP", () => {
     }, 20_000, "the 300 datagrams in rfm collect's output");
 
     const received = commonLines(collect.stdout()).length;
-    const expectedAll = async () => (await tsharkRecords(capture)).length;
+    const expectedAll = async () => (await tsharkRecords(lab, capture.file, port)).length;
     await until(async () => (await expectedAll()) >= received, 10_000, "tshark holding every record rfm printed");
+    // The metrics count what was printed, per exporter and type; promtool accepts the exposition.
+    const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    assert.match(text, new RegExp(`^rfm_collect_flows_total\\{type="ipfix",exporter="127\\.0\\.0\\.1"\\} ${received}$`, "m"));
+    assert.match(text, /^rfm_collect_active_exporters\{type="ipfix"\} 1$/m);
+    assert.match(text, /^rfm_collect_output_records_total \d+$/m);
+    const lint = spawnSync("promtool", ["check", "metrics"], { input: text, encoding: "utf8" });
+    assert.equal(lint.status, 0, lint.stdout + lint.stderr);
     collect.kill("SIGTERM");
     const done = await collect.exited;
     assert.equal(done.code, 0, done.stderr);
@@ -55,7 +65,7 @@ describe("rfm collect on UDP", () => {
     await capture.stop();
 
     const lines = commonLines(done.stdout);
-    const expected = await tsharkRecords(capture);
+    const expected = await tsharkRecords(lab, capture.file, port);
     assert.equal(lines.length, expected.length, "one record per record tshark decodes");
     let last = 0n;
     lines.forEach((l, i) => {

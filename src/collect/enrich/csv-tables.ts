@@ -96,7 +96,7 @@ function loadPrefixCsv(bytes: Uint8Array, spec: PrefixLookupSpec): TableLoad {
         return a === undefined ? undefined : table.lookup(a);
       },
     },
-    description: `${table.size} prefixes (${v4} IPv4, ${v6} IPv6)`,
+    description: `${table.size} prefix${table.size === 1 ? "" : "es"} (${v4} IPv4, ${v6} IPv6)`,
     badRows,
   };
 }
@@ -109,7 +109,7 @@ function loadExactCsv(bytes: Uint8Array, spec: ExactSpec): TableLoad {
     if (k instanceof Error) return k.message;
     return table.add(k, values) ? undefined : `${JSON.stringify(key)}: a key already in the table`;
   });
-  return { lookup: { values: (f) => table.lookup(f) }, description: `${table.size} keys`, badRows };
+  return { lookup: { values: (f) => table.lookup(f) }, description: `${table.size} key${table.size === 1 ? "" : "s"}`, badRows };
 }
 
 /** Builds the table of a CSV source; throws an Error saying why the file is no table. */

@@ -85,7 +85,6 @@ function formatOf(source: string): "csv" | "mmdb" {
 }
 
 function fieldsOf(value: string, format: "csv" | "mmdb"): FieldMap[] {
-  if (value.includes("@")) fail(`fields: ${quote(value)}: key@column groups (RustFlow's later syntax) are not supported; give key= and one --enrich per key`);
   const out: FieldMap[] = [];
   for (const item of value.split(";")) {
     const colon = item.lastIndexOf(":");
@@ -120,6 +119,7 @@ export function parseEnrichSpec(text: string): EnrichSpec {
   const source = p.get("source") ?? fail(`missing source=FILE.csv or FILE.mmdb`);
   const key = p.get("key");
   const fieldsText = p.get("fields") ?? fail(`missing fields=column:name;...`);
+  if (fieldsText.includes("@")) fail(`fields: ${quote(fieldsText)}: key@column groups (RustFlow's later syntax) are not supported; give key= and one --enrich per key`);
   const keyColumn = p.get("key_column");
   const reload = reloadOf(p.get("reload"));
   if (type === "prefix_lookup") {

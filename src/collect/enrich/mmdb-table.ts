@@ -13,6 +13,8 @@ export function loadMmdbTable(bytes: Uint8Array, spec: PrefixLookupSpec, onLooku
   const reader = new MmdbReader(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), onLookupError);
   const paths = spec.fields.map((f) => compilePath(f.from));
   const address = addressOf(spec.key);
+  // Reused per lookup: the enrichment stage copies the values out before the next one.
+  const values: (string | undefined)[] = paths.map(() => undefined);
   return {
     lookup: {
       values: (f) => {
@@ -20,7 +22,8 @@ export function loadMmdbTable(bytes: Uint8Array, spec: PrefixLookupSpec, onLooku
         if (a === undefined) return undefined;
         const record = reader.record(a);
         if (record === null || record === undefined) return undefined;
-        return paths.map((p) => valueAt(record, p));
+        for (let i = 0; i < paths.length; i++) values[i] = valueAt(record, paths[i]!);
+        return values;
       },
     },
     description: `${reader.databaseType} built ${reader.buildEpoch.toISOString().slice(0, 10)}`,

@@ -3,7 +3,7 @@
 // that could not be used (counted; the first few named by line).
 import type { FlowRecord } from "../../flow-record/index.js";
 
-/** The spec's field values in order (undefined: the row or record has none), or undefined when nothing matches. */
+/** The spec's field values in order (undefined: the row or record has none); valid until the next lookup of the same source. */
 export type Values = readonly (string | undefined)[];
 
 export interface RecordLookup {

@@ -6,30 +6,29 @@ import { isV4Mapped, parseAddress } from "../../net/address.js";
 
 const TWO_32 = 4294967296;
 
-/** Whole milliseconds and the nanoseconds within them, carried like nsText does. */
-function split(ms: number, nsWithinMs: number | undefined): [whole: number, ns: number] {
+/** Unix nanoseconds as a bigint, exactly (whole milliseconds and the nanoseconds within them, carried like nsText). */
+export function nsBigInt(ms: number, nsWithinMs?: number): bigint {
   let whole = Math.floor(ms);
   let ns = nsWithinMs ?? Math.round((ms - whole) * 1e6);
   if (ns >= 1e6) {
     whole += 1;
     ns -= 1e6;
   }
-  return [whole, ns];
-}
-
-/** Unix nanoseconds as a bigint, exactly. */
-export function nsBigInt(ms: number, nsWithinMs?: number): bigint {
-  const [whole, ns] = split(ms, nsWithinMs);
   return BigInt(whole) * 1_000_000n + BigInt(ns);
 }
 
 /**
  * Unix nanoseconds as the two 32-bit halves of a 64-bit two's complement
- * integer, written into `out` ([low, high]) without a bigint for times
+ * integer, written into `out` ([low, high]), without a bigint for times
  * from 1970 to 2554.
  */
 export function nsHalves(ms: number, nsWithinMs: number | undefined, out: [number, number]): void {
-  const [whole, ns] = split(ms, nsWithinMs);
+  let whole = Math.floor(ms);
+  let ns = nsWithinMs ?? Math.round((ms - whole) * 1e6);
+  if (ns >= 1e6) {
+    whole += 1;
+    ns -= 1e6;
+  }
   if (whole < 0 || whole >= 18_446_744_073_709) {
     const v = BigInt.asUintN(64, BigInt(whole) * 1_000_000n + BigInt(ns));
     out[0] = Number(v & 0xffffffffn);

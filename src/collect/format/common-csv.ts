@@ -4,6 +4,7 @@
 import type { FlowRecord } from "../../flow-record/index.js";
 import { COMMON_COLUMNS } from "./common-columns.js";
 import type { FileEncoder, RecordFormat } from "./formatter.js";
+import { TextBuffer } from "./text-buffer.js";
 
 function csvField(v: string): string {
   return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
@@ -29,17 +30,22 @@ export class CommonCsv implements RecordFormat, FileEncoder<FlowRecord> {
     return `${[...COMMON_COLUMNS.map((c) => c.name), ...this.enrichColumns].map(csvField).join(",")}\n`;
   }
 
-  encode(batch: readonly FlowRecord[]): string {
-    let out = "";
+  private readonly out = new TextBuffer();
+
+  encode(batch: readonly FlowRecord[]): Uint8Array {
+    const w = this.out;
+    w.reset();
     for (const f of batch) {
-      let line = "";
       for (let i = 0; i < COMMON_COLUMNS.length; i++) {
-        const v = COMMON_COLUMNS[i]!.text(f);
-        line += (i > 0 ? "," : "") + (v === undefined ? "" : csvField(v));
+        if (i > 0) w.byte(44);
+        COMMON_COLUMNS[i]!.put(f, w); // unset: an empty field
       }
-      for (const name of this.enrichColumns) line += `,${csvField(f.enriched?.[name] ?? "")}`;
-      out += `${line}\n`;
+      for (const name of this.enrichColumns) {
+        w.byte(44);
+        w.utf8(csvField(f.enriched?.[name] ?? ""));
+      }
+      w.byte(10);
     }
-    return out;
+    return w.bytes();
   }
 }

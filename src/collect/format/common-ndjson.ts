@@ -3,6 +3,7 @@
 import type { FlowRecord } from "../../flow-record/index.js";
 import { COMMON_COLUMNS } from "./common-columns.js";
 import type { FileEncoder, RecordFormat } from "./formatter.js";
+import { TextBuffer } from "./text-buffer.js";
 
 export class CommonNdjson implements RecordFormat, FileEncoder<FlowRecord> {
   readonly extension = "ndjson";
@@ -23,21 +24,36 @@ export class CommonNdjson implements RecordFormat, FileEncoder<FlowRecord> {
     return "";
   }
 
-  encode(batch: readonly FlowRecord[]): string {
-    let out = "";
+  private readonly out = new TextBuffer();
+  // Each column's `"name":` once, as bytes.
+  private readonly keys = COMMON_COLUMNS.map((c) => `"${c.name}":`);
+
+  encode(batch: readonly FlowRecord[]): Uint8Array {
+    const w = this.out;
+    w.reset();
     for (const f of batch) {
-      let line = "{";
-      for (const c of COMMON_COLUMNS) {
-        const v = c.text(f);
-        if (v === undefined) continue;
-        line += `${line.length > 1 ? "," : ""}"${c.name}":${c.kind === "number" ? v : JSON.stringify(v)}`;
+      w.byte(123); // {
+      let first = true;
+      for (let i = 0; i < COMMON_COLUMNS.length; i++) {
+        const c = COMMON_COLUMNS[i]!;
+        const mark = w.pos;
+        if (!first) w.byte(44);
+        w.ascii(this.keys[i]!);
+        if (c.kind === "string") w.byte(34);
+        if (!c.put(f, w)) {
+          w.pos = mark; // unset: left out
+          continue;
+        }
+        if (c.kind === "string") w.byte(34);
+        first = false;
       }
       for (const name of this.enrichColumns) {
         const v = f.enriched?.[name];
-        if (v !== undefined) line += `,${JSON.stringify(name)}:${JSON.stringify(v)}`;
+        if (v !== undefined) w.utf8(`,${JSON.stringify(name)}:${JSON.stringify(v)}`);
       }
-      out += `${line}}\n`;
+      w.byte(125); // }
+      w.byte(10);
     }
-    return out;
+    return w.bytes();
   }
 }

@@ -7,13 +7,15 @@
 // out; bytes and packets are proto3 implicit fields (left out when 0), the
 // rest explicit (written when set, 0 included).
 import type { FlowRecord } from "../../flow-record/index.js";
-import { AddressOctetsCache, addressOctets, macOctets, nsHalves } from "./binary-values.js";
+import { isV4Mapped } from "../../net/address.js";
+import { AddressOctetsCache, macOctets, nsHalves } from "./binary-values.js";
 import type { FileEncoder, RecordFormat } from "./formatter.js";
 
 const VARINT = 0;
 const LEN = 2;
 const tag = (field: number, wire: number) => (field << 3) | wire;
 
+/** A growing buffer of varints and length-delimited fields. */
 class Writer {
   buf = new Uint8Array(1 << 16);
   pos = 0;
@@ -75,6 +77,18 @@ class Writer {
     this.pos += v.length;
   }
 
+  /** A 16-octet address as sent: its last 4 octets when it is IPv4 (mapped), else all 16; copied without a view. Fields 1-15 only (one-octet tag). */
+  address(field: number, a: Uint8Array): void {
+    this.ensure(20);
+    const from = isV4Mapped(a) ? 12 : 0;
+    const b = this.buf;
+    let p = this.pos;
+    b[p++] = tag(field, LEN);
+    b[p++] = 16 - from;
+    for (let i = from; i < 16; i++) b[p++] = a[i]!;
+    this.pos = p;
+  }
+
   text(field: number, v: string): void {
     const n = Buffer.byteLength(v);
     this.ensure(n + 8);
@@ -104,8 +118,10 @@ class Writer {
     this.pos = end;
   }
 
+  /** Hands over what was written (no copy) and starts a buffer the size of the last one. */
   take(): Uint8Array {
-    const out = this.buf.slice(0, this.pos);
+    const out = this.buf.subarray(0, this.pos);
+    this.buf = new Uint8Array(Math.max(1 << 16, this.pos + (this.pos >> 3)));
     this.pos = 0;
     return out;
   }
@@ -148,7 +164,7 @@ export class CommonProtobuf implements RecordFormat, FileEncoder<FlowRecord> {
       if (f.receivedMs !== undefined) this.time(2, f.receivedMs, f.receivedNs ?? 0);
       this.u32(3, f.sequence);
       this.u32(4, f.samplingRate);
-      if (f.samplerAddress !== undefined) this.address(5, f.samplerAddress);
+      if (f.samplerAddress !== undefined) this.addressText(5, f.samplerAddress);
       if (f.startMs !== undefined) this.time(6, f.startMs, undefined);
       if (f.endMs !== undefined) this.time(7, f.endMs, undefined);
       if (f.bytes !== 0) {
@@ -159,8 +175,8 @@ export class CommonProtobuf implements RecordFormat, FileEncoder<FlowRecord> {
         w.u32(tag(9, VARINT));
         w.u53(f.packets);
       }
-      if (f.src && f.src.length === 16) w.octets(10, addressOctets(f.src));
-      if (f.dst && f.dst.length === 16) w.octets(11, addressOctets(f.dst));
+      if (f.src && f.src.length === 16) w.address(10, f.src);
+      if (f.dst && f.dst.length === 16) w.address(11, f.dst);
       if (f.srcMac !== undefined && macOctets(f.srcMac, this.mac)) w.octets(12, this.mac);
       if (f.dstMac !== undefined && macOctets(f.dstMac, this.mac)) w.octets(13, this.mac);
       this.u32(14, f.etype);
@@ -179,10 +195,10 @@ export class CommonProtobuf implements RecordFormat, FileEncoder<FlowRecord> {
       this.u32(27, f.fragmentOffset);
       this.u32(28, f.srcAsn);
       this.u32(29, f.dstAsn);
-      if (f.nextHop !== undefined) this.address(30, f.nextHop);
+      if (f.nextHop !== undefined) this.addressText(30, f.nextHop);
       this.u32(31, f.srcMask);
       this.u32(32, f.dstMask);
-      if (f.bgpNextHop !== undefined) this.address(33, f.bgpNextHop);
+      if (f.bgpNextHop !== undefined) this.addressText(33, f.bgpNextHop);
       this.u32(34, f.srcVlan);
       this.u32(35, f.dstVlan);
       this.u32(36, f.observationDomainId);
@@ -205,7 +221,7 @@ export class CommonProtobuf implements RecordFormat, FileEncoder<FlowRecord> {
     this.out.u64(this.halves[0], this.halves[1]);
   }
 
-  private address(field: number, text: string): void {
+  private addressText(field: number, text: string): void {
     const octets = this.addresses.get(text);
     if (octets) this.out.octets(field, octets);
   }

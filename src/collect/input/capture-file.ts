@@ -9,6 +9,8 @@ import type { Datagram } from "../datagram.js";
 import { IpReassembly, type ReassemblyStats } from "./ip-reassembly.js";
 import { udpInFrame, type FrameSkip } from "./udp-in-frame.js";
 
+const BATCH_DATAGRAMS = 256;
+
 export interface CaptureFileStats {
   frames: number;
   datagrams: number;
@@ -60,6 +62,13 @@ export async function readCaptureFile(path: string, opts: CaptureFileOptions): P
         }
         const ms = p.tsSec * 1000 + Math.floor(p.tsNsec / 1e6);
         datagrams.push({ bytes: u.payload, exporter: u.source, exporterPort: u.sourcePort, receivedMs: ms, receivedNs: p.tsNsec % 1e6 });
+        // Batches of a few hundred datagrams, as the UDP input makes them: a batch of a whole
+        // piece (tens of thousands of records) makes output strings too large to build cheaply.
+        if (datagrams.length === BATCH_DATAGRAMS) {
+          stats.datagrams += datagrams.length;
+          await opts.onDatagrams(datagrams);
+          datagrams.length = 0;
+        }
       }
       stats.datagrams += datagrams.length;
       if (datagrams.length > 0) await opts.onDatagrams(datagrams);

@@ -21,9 +21,27 @@ export type Setter = (f: FlowRecord, v: FieldValue, t: RecordTimes) => void;
 
 const num = (v: FieldValue): number => (typeof v === "bigint" ? Number(v) : typeof v === "number" ? v : 0);
 const text = (v: FieldValue): string | undefined => (typeof v === "string" ? v : undefined);
+/** Dotted-quad text (as the codec decodes ipv4Address) into the 16-byte mapped form, without the general parser's checks. */
+function mappedIpv4(text: string): Uint8Array {
+  const out = new Uint8Array(16);
+  out[10] = 0xff;
+  out[11] = 0xff;
+  let octet = 12;
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46) {
+      out[octet++] = n;
+      n = 0;
+    } else n = n * 10 + (c - 48);
+  }
+  out[octet] = n;
+  return out;
+}
+
 function address(f: FlowRecord, v: FieldValue, family: number, side: "src" | "dst"): void {
   if (typeof v !== "string") return;
-  f[side] = parseAddress(v);
+  f[side] = family === 4 ? mappedIpv4(v) : parseAddress(v);
   f.family = family;
   f.etype ??= family === 4 ? 0x0800 : 0x86dd;
 }

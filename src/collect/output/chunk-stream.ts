@@ -16,7 +16,9 @@ export class ChunkStream {
     if (this.failure) throw this.failure;
     const bytes = typeof chunk === "string" ? Buffer.byteLength(chunk) : chunk.length;
     if (bytes === 0) return 0;
-    if (!this.stream.write(chunk)) {
+    // Encoders reuse their buffer for the next batch, and a stream holds what it was given
+    // until the write is done: it gets a copy (one per batch).
+    if (!this.stream.write(typeof chunk === "string" ? chunk : Buffer.from(chunk))) {
       await new Promise<void>((resolve, reject) => {
         const done = (e?: Error) => {
           this.stream.off("drain", done);

@@ -1,0 +1,49 @@
+// `rfm collect`'s Prometheus metrics, written in the text format by hand
+// like the agent's (src/metrics). RustFlow's series, renamed under rfm_collect_:
+// packets_received_total -> rfm_collect_datagrams_total, bytes_received_total ->
+// rfm_collect_bytes_total, flows_processed_total -> rfm_collect_flows_total,
+// parse_errors_total -> rfm_collect_parse_errors_total (with a reason),
+// unknown_version_total -> rfm_collect_unknown_version_total, active_exporters ->
+// rfm_collect_active_exporters; plus templates and the output's counters.
+import { renderLabels, TextWriter } from "../../metrics/exposition.js";
+import type { Collector } from "../collector.js";
+
+const ACTIVE_WINDOW_MS = 10 * 60_000;
+
+export function renderCollectMetrics(c: Collector, extra?: (w: TextWriter) => void): string {
+  const w = new TextWriter();
+  const ex = c.exporters.byExporter;
+  w.header("rfm_collect_datagrams_total", "counter", "Datagrams received, by flow type and exporter.");
+  for (const [exporter, e] of ex) for (const [type, n] of e.datagrams) w.sample("rfm_collect_datagrams_total", renderLabels([["type", type], ["exporter", exporter]]), n);
+  w.header("rfm_collect_bytes_total", "counter", "Octets of UDP payload received, by exporter.");
+  for (const [exporter, e] of ex) w.sample("rfm_collect_bytes_total", renderLabels([["exporter", exporter]]), e.octets);
+  w.header("rfm_collect_flows_total", "counter", "Flow records decoded, by flow type and exporter.");
+  for (const [exporter, e] of ex) for (const [type, n] of e.flows) w.sample("rfm_collect_flows_total", renderLabels([["type", type], ["exporter", exporter]]), n);
+  w.header("rfm_collect_parse_errors_total", "counter", "Problems found in datagrams, by reason and exporter (the rest of each datagram is still decoded where the protocol allows).");
+  for (const [exporter, e] of ex) for (const [reason, n] of e.errors) if (reason !== "unknown_version") w.sample("rfm_collect_parse_errors_total", renderLabels([["reason", reason], ["exporter", exporter]]), n);
+  w.header("rfm_collect_unknown_version_total", "counter", "Datagrams of a version the flow type does not take, by exporter.");
+  for (const [exporter, e] of ex) {
+    const n = e.errors.get("unknown_version");
+    if (n) w.sample("rfm_collect_unknown_version_total", renderLabels([["exporter", exporter]]), n);
+  }
+  w.header("rfm_collect_active_exporters", "gauge", "Exporters heard from in the last 10 minutes, by the flow type of their latest datagram.");
+  for (const [type, n] of c.exporters.active(Date.now(), ACTIVE_WINDOW_MS)) w.sample("rfm_collect_active_exporters", renderLabels([["type", type]]), n);
+  const t = c.decoder.templates;
+  w.header("rfm_collect_templates", "gauge", "Templates held, across exporters.");
+  w.sample("rfm_collect_templates", "", t.size);
+  w.header("rfm_collect_template_evictions_total", "counter", "Templates dropped to stay under the cap.");
+  w.sample("rfm_collect_template_evictions_total", "", t.stats.evictions);
+  const o = c.outputStats();
+  if (o) {
+    w.header("rfm_collect_output_records_total", "counter", "Records (or raw datagrams) written.");
+    w.sample("rfm_collect_output_records_total", "", o.items);
+    w.header("rfm_collect_output_bytes_total", "counter", "Octets written.");
+    w.sample("rfm_collect_output_bytes_total", "", o.bytes);
+    w.header("rfm_collect_output_files_total", "counter", "Output files finished.");
+    w.sample("rfm_collect_output_files_total", "", o.files);
+    w.header("rfm_collect_output_write_errors_total", "counter", "Failed writes (each drops what it was writing).");
+    w.sample("rfm_collect_output_write_errors_total", "", o.writeErrors);
+  }
+  extra?.(w);
+  return w.text();
+}

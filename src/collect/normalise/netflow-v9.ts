@@ -1,0 +1,46 @@
+// NetFlow v9 data records as flow records: the same element mapping as
+// IPFIX (field types 1-127 are IPFIX elements), FIRST_SWITCHED and
+// LAST_SWITCHED through the header's clocks, the source ID as observation
+// domain, sampling from the exporter's options data (per source ID).
+import type { FlowRecord } from "../../flow-record/index.js";
+import { switchedTimes, type NetflowV9Decoded } from "../../netflow-v9/index.js";
+import type { Datagram } from "../datagram.js";
+import { compileTemplate, type RecordTimes } from "./information-elements.js";
+import { samplingRateOf, type ExporterState } from "./exporter-state.js";
+
+export function normaliseNetflowV9(m: NetflowV9Decoded, session: string, d: Datagram, state: ExporterState, out: FlowRecord[]): void {
+  const h = m.header;
+  if (!h) return;
+  for (const set of m.sets) {
+    if (set.kind !== "data") continue;
+    const scope = set.template.scopeFieldCount;
+    // Scope fields carry scope types (1 system ... 5 template), not element IDs: leave them out.
+    const ids = set.template.fields.map((f, i) => (i < scope || f.enterprise !== 0 ? -1 : f.id));
+    if (set.options) {
+      for (const values of set.records) {
+        const rate = samplingRateOf(ids, values);
+        if (rate !== undefined) state.update(session, h.sourceId, { samplingRate: rate });
+      }
+      continue;
+    }
+    const { setters } = compileTemplate(set.template);
+    const facts = state.get(session, h.sourceId);
+    for (const values of set.records) {
+      const f: FlowRecord = {
+        flowType: "NETFLOW_V9", receivedMs: d.receivedMs, receivedNs: d.receivedNs, sequence: h.sequenceNumber, samplerAddress: d.exporter,
+        bytes: 0, packets: 0, observationDomainId: h.sourceId, templateId: set.flowSetId,
+      };
+      const t: RecordTimes = {};
+      for (let i = 0; i < setters.length; i++) {
+        const s = setters[i];
+        if (s) s(f, values[i]!, t);
+      }
+      const { start, end } = switchedTimes(set.template, values, h);
+      if (start !== undefined) f.startMs = start;
+      if (end !== undefined) f.endMs = end;
+      const rate = samplingRateOf(ids, values) ?? facts?.samplingRate;
+      if (rate !== undefined) f.samplingRate = rate;
+      out.push(f);
+    }
+  }
+}

@@ -1,0 +1,104 @@
+// The collector's stages on crafted datagrams: NetFlow v9 data that came
+// before its template is held and decoded once the template arrives;
+// sampling from options data applies to later records (and --renormalize
+// scales them); held data whose template never comes is dropped, counted.
+import { test, describe } from "node:test";
+import * as assert from "node:assert/strict";
+import { Collector } from "../../src/collect/collector.js";
+import type { Datagram } from "../../src/collect/datagram.js";
+import { emptyOutputStats, type BatchWriter } from "../../src/collect/output/batch-writer.js";
+import type { FlowRecord } from "../../src/flow-record/index.js";
+import { field, type Template } from "../../src/ipfix/index.js";
+import { encodeNetflowV9 } from "../../src/netflow-v9/index.js";
+import { formatAddress } from "../../src/net/address.js";
+
+class Kept implements BatchWriter<FlowRecord> {
+  readonly stats = emptyOutputStats();
+  readonly records: FlowRecord[] = [];
+  write(batch: readonly FlowRecord[]): Promise<void> {
+    this.records.push(...batch);
+    return Promise.resolve();
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+const TEMPLATE: Template = { id: 300, fields: [field("sourceIPv4Address"), field("destinationIPv4Address"), field("octetDeltaCount", 4), field("packetDeltaCount", 4), field("flowStartSysUpTime"), field("flowEndSysUpTime")] };
+const SAMPLING: Template = { id: 400, scopeFieldCount: 1, fields: [{ id: 1, length: 4 }, { id: 34, length: 4 }] }; // scope: system; samplingInterval
+const at = (ms: number, bytes: Uint8Array): Datagram => ({ bytes, exporter: "192.0.2.7", exporterPort: 2055, receivedMs: ms, receivedNs: 0 });
+const header = { sysUptime: 10_000, unixSecs: 1_700_000_000, sourceId: 5 };
+
+function collector(renormalize = false) {
+  const kept = new Kept();
+  return { kept, c: new Collector({ protocol: "netflow", output: { kind: "common", writer: kept }, renormalize }) };
+}
+
+describe("collector stages", () => {
+  test("v9 data before its template is held, then decoded when the template comes; times from the header's clocks", async () => {
+    const { kept, c } = collector();
+    const data = encodeNetflowV9({ ...header, sequenceNumber: 1, sets: [{ kind: "data", template: TEMPLATE, records: [["198.51.100.1", "203.0.113.9", 1500, 3, 9_000, 9_500]] }] });
+    await c.handle([at(1000, data)]);
+    assert.equal(kept.records.length, 0);
+    assert.equal(c.decoder.pending.size, 1);
+    const tpl = encodeNetflowV9({ ...header, sequenceNumber: 2, sets: [{ kind: "templates", templates: [TEMPLATE] }] });
+    await c.handle([at(1100, tpl)]);
+    assert.equal(kept.records.length, 1);
+    const r = kept.records[0]!;
+    assert.deepEqual([r.flowType, formatAddress(r.src!), formatAddress(r.dst!), r.bytes, r.packets, r.observationDomainId, r.templateId], ["NETFLOW_V9", "198.51.100.1", "203.0.113.9", 1500, 3, 5, 300]);
+    assert.deepEqual([r.startMs, r.endMs], [1_700_000_000_000 - 1000, 1_700_000_000_000 - 500]);
+    assert.equal(c.decoder.pending.stats.decodedLate, 1);
+  });
+
+  test("options data's samplingInterval applies to the exporter's later records; --renormalize multiplies by it", async () => {
+    for (const renormalize of [false, true]) {
+      const { kept, c } = collector(renormalize);
+      const d = encodeNetflowV9({
+        ...header,
+        sets: [
+          { kind: "templates", options: true, templates: [SAMPLING] },
+          { kind: "templates", templates: [TEMPLATE] },
+          { kind: "data", template: SAMPLING, records: [[new Uint8Array(4), 100]] },
+          { kind: "data", template: TEMPLATE, records: [["198.51.100.1", "203.0.113.9", 1500, 3, 9_000, 9_500]] },
+        ],
+      });
+      await c.handle([at(1000, d)]);
+      assert.equal(kept.records.length, 1, "options data is not a flow");
+      assert.equal(kept.records[0]!.samplingRate, 100);
+      assert.deepEqual([kept.records[0]!.bytes, kept.records[0]!.packets], renormalize ? [150_000, 300] : [1500, 3]);
+    }
+  });
+
+  test("held data whose template does not come within 10 s is dropped and counted", async () => {
+    const { kept, c } = collector();
+    const data = encodeNetflowV9({ ...header, sets: [{ kind: "data", template: TEMPLATE, records: [["198.51.100.1", "203.0.113.9", 1, 1, 0, 0]] }] });
+    await c.handle([at(1000, data)]);
+    const other: Template = { ...TEMPLATE, id: 301 };
+    await c.handle([at(20_000, encodeNetflowV9({ ...header, sets: [{ kind: "templates", templates: [other] }] }))]);
+    assert.equal(kept.records.length, 0);
+    assert.equal(c.decoder.pending.stats.dropped, 1);
+    assert.equal(c.stats.errors.get("unknown_template"), 1);
+  });
+
+  test("a template not sent again within --template-timeout expires: later data is unknown_template, counted", async () => {
+    const kept = new Kept();
+    const c = new Collector({ protocol: "netflow", output: { kind: "common", writer: kept }, templateTimeoutMs: 60_000 });
+    const tpl = encodeNetflowV9({ ...header, sets: [{ kind: "templates", templates: [TEMPLATE] }] });
+    const data = encodeNetflowV9({ ...header, sets: [{ kind: "data", template: TEMPLATE, records: [["198.51.100.1", "203.0.113.9", 1, 1, 0, 0]] }] });
+    await c.handle([at(0, tpl), at(59_000, data)]);
+    assert.equal(kept.records.length, 1, "within the timeout");
+    await c.handle([at(61_000, data)]);
+    assert.equal(kept.records.length, 1);
+    assert.equal(c.decoder.templates.stats.expirations, 1);
+    assert.equal(c.decoder.pending.size, 1, "the data is held for its template");
+    await c.handle([at(62_000, tpl), at(63_000, data)]);
+    assert.equal(kept.records.length, 3, "sent again, the template decodes the held data and the next");
+  });
+
+  test("a datagram of an unknown version is counted, per exporter, and nothing else happens", async () => {
+    const { kept, c } = collector();
+    await c.handle([at(1000, Uint8Array.from([0, 7, 0, 0]))]);
+    assert.equal(kept.records.length, 0);
+    assert.equal(c.exporters.byExporter.get("192.0.2.7")!.errors.get("unknown_version"), 1);
+  });
+});
