@@ -1,10 +1,11 @@
 // The libraries `rfm collect`'s Protobuf and Parquet formats were chosen
 // among, each behind the same FileEncoder as rfm's own so that
-// bench/collect-formats.ts measures them alike. None is a dependency: each
-// row loads its library when it is installed beside rfm
-// (`npm install --no-save protobufjs @bufbuild/protobuf @bufbuild/buf
-// parquet-wasm apache-arrow @dsnp/parquetjs parquetjs-lite`; DuckDB is a
-// dev dependency) and says "not installed" otherwise. They write the same
+// bench/collect-formats.ts measures them alike. None is a run-time
+// dependency: each row loads its library when it is installed beside rfm
+// (protobufjs and DuckDB are dev dependencies, for the tests; the rest with
+// `npm install --no-save @bufbuild/protobuf @bufbuild/buf parquet-wasm
+// apache-arrow @dsnp/parquetjs parquetjs-lite`) and says "not installed"
+// otherwise. They write the same
 // columns as rfm's formats, from the same values (PARQUET_COLUMNS), with
 // Snappy and row groups of 32,768 where the library has them.
 import { execFileSync } from "node:child_process";

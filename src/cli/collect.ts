@@ -1,4 +1,5 @@
 // `rfm collect`: RustFlow's collector flags, so its users can switch.
+import { availableParallelism } from "node:os";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { runCollect, type Serialization } from "../collect/run.js";
 import { parseDuration } from "../config/duration.js";
@@ -23,7 +24,13 @@ interface CollectOptions {
   enrich?: EnrichSpec[];
   bmp?: ListenAddress;
   metricsHost: string;
+  workers?: number;
   metricsPort?: number;
+}
+
+function count(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 64) throw new InvalidArgumentError("a number of threads, 1 to 64");
+  return Number(v);
 }
 
 function port(v: string): number {
@@ -65,6 +72,7 @@ export function collectCommand(): Command {
     .description("receive NetFlow v5 and IPFIX over UDP, or read them from a capture file, and write them as JSON, CSV, Protobuf or Parquet")
     .addOption(new Option("-t, --flow-type <type>", "what the datagrams carry: netflow (v5, v9 and IPFIX by version) or sflow").choices(["netflow", "sflow"]).makeOptionMandatory())
     .option("-H, --host <address>", "address to listen on (:: takes IPv4 too)", "::")
+    .option("--workers <n>", "threads receiving and decoding UDP, each with its own socket on the port (one exporter stays on one; default: the core count)", count)
     .option("-p, --port <port>", "UDP port (default 2055 for netflow, 6343 for sflow)", port)
     .option("--pcap <file>", "read UDP datagrams from a pcap or pcapng file instead of listening")
     .addOption(new Option("-f, --format <format>", "raw: one object per datagram; common: one normalised flow per record").choices(["raw", "common"]).default("raw"))
@@ -118,6 +126,7 @@ Examples:
         enrich: opts.enrich ?? [],
         ...(opts.bmp !== undefined ? { bmp: opts.bmp } : {}),
         metricsHost: opts.metricsHost,
+        workers: opts.workers ?? availableParallelism(),
         // A capture file is a batch job: no endpoint unless asked for.
         metricsPort: opts.metricsPort ?? (opts.pcap !== undefined ? 0 : 9090),
       });

@@ -13,6 +13,7 @@ import { normaliseNetflowV9 } from "./normalise/netflow-v9.js";
 import { normaliseSflow } from "./normalise/sflow.js";
 import type { BatchWriter, OutputStats } from "./output/batch-writer.js";
 import { ExporterCounters } from "./metrics/exporter-counters.js";
+import type { CollectMetricsView } from "./metrics/collect-metrics.js";
 import type { RecordEnrichment } from "./enrich/record-enrichment.js";
 
 /** Where records go, formatted; a writer of undefined discards (`-s discard`): everything is decoded and counted, nothing written. */
@@ -133,6 +134,10 @@ export class Collector {
 
   outputStats(): OutputStats | undefined {
     return this.opts.output.writer?.stats;
+  }
+
+  metricsView(): CollectMetricsView {
+    return { exporters: this.exporters, templates: { size: this.decoder.templates.size, evictions: this.decoder.templates.stats.evictions }, output: this.outputStats() };
   }
 
   private count(r: DecodedDatagram): void {

@@ -6,17 +6,17 @@ import type { Datagram } from "./datagram.js";
 import { Collector, type CollectorOutput } from "./collector.js";
 import type { DecodedDatagram, FlowProtocol } from "./decode/flow-decoder.js";
 import type { FlowRecord } from "../flow-record/index.js";
-import { CommonCsv } from "./format/common-csv.js";
-import { CommonNdjson } from "./format/common-ndjson.js";
-import { CommonProtobuf } from "./format/common-protobuf.js";
-import { RawNdjson } from "./format/raw-ndjson.js";
+import { selectFormat } from "./format/select.js";
+import type { Serialization } from "./format/serialization.js";
 import { readCaptureFile, type CaptureFileStats } from "./input/capture-file.js";
 import { UdpListener } from "./input/udp-listener.js";
+import { WorkerPool } from "./workers/worker-pool.js";
+import type { WorkerSettings } from "./workers/messages.js";
 import { loadIeMapping } from "./decode/ie-mapping.js";
 import type { InformationElement } from "../ipfix/index.js";
 import { renderCollectMetrics } from "./metrics/collect-metrics.js";
 import { MetricsServer } from "../metrics/server.js";
-import type { Format, RecordFormat } from "./format/formatter.js";
+import type { Format } from "./format/formatter.js";
 import type { BatchWriter } from "./output/batch-writer.js";
 import { RotatingFiles } from "./output/rotating-files.js";
 import { StreamWriter } from "./output/stream-writer.js";
@@ -24,7 +24,7 @@ import { enrichColumnNames, enrichSpecsProblem, type EnrichSpec } from "./enrich
 import type { ListenAddress } from "./enrich/listen-address.js";
 import { openEnrichment, type OpenEnrichment } from "./enrich/open-enrichment.js";
 
-export type Serialization = "ndjson" | "csv" | "protobuf" | "parquet" | "discard";
+export type { Serialization } from "./format/serialization.js";
 
 export interface CollectSettings {
   protocol: FlowProtocol;
@@ -49,6 +49,8 @@ export interface CollectSettings {
   enrich?: readonly EnrichSpec[];
   /** `--bmp`: a BMP listener whose RIB fills src_as/dst_as the exporter left 0 or unset. */
   bmp?: ListenAddress;
+  /** UDP worker threads (`--workers`), each with its own socket on the port; 1: the main thread. */
+  workers: number;
   /** The Prometheus endpoint; port 0 turns it off. */
   metricsHost: string;
   metricsPort: number;
@@ -59,6 +61,9 @@ export function settingsProblem(s: CollectSettings): string | undefined {
   if (s.format === "raw" && s.serialization !== "ndjson" && s.serialization !== "discard") return `-f raw writes ndjson or discard; ${s.serialization} needs -f common`;
   if (s.serialization === "parquet" && (s.output === undefined || s.output === "-")) return "-s parquet needs -o: its footer points back into the file, so it cannot stream to standard output";
   if (s.intervalMs !== undefined && (s.output === undefined || s.output === "-")) return "-i needs -o DIRECTORY to rotate files in";
+  if (!Number.isInteger(s.workers) || s.workers < 1 || s.workers > 64) return "--workers must be 1 to 64";
+  if (s.pcap === undefined && s.workers > 1 && s.serialization === "parquet") return "-s parquet is written by one thread: use --workers 1 (its row groups cannot be split across workers)";
+  if (s.pcap === undefined && s.workers > 1 && s.bmp) return "--bmp needs --workers 1 (one RIB per process)";
   if (s.intervalMs !== undefined && s.intervalMs < 1000) return "-i must be at least 1s";
   if (s.exec !== undefined && s.intervalMs === undefined) return "-x runs per finished file: it needs -i";
   if (s.format === "raw" && ((s.enrich?.length ?? 0) > 0 || s.bmp)) return "--enrich and --bmp enrich flow records: they need -f common";
@@ -80,17 +85,10 @@ const recordTime = (f: FlowRecord) => f.receivedMs ?? Date.now();
 const datagramTime = (d: DecodedDatagram) => d.datagram.receivedMs;
 
 /** The common format's serialisation; Parquet's writer is loaded only when asked for (it weighs on every other command's start). */
-async function commonFormat(serialization: Serialization, columns: readonly string[]): Promise<RecordFormat> {
-  if (serialization === "csv") return new CommonCsv(columns);
-  if (serialization === "protobuf") return new CommonProtobuf(columns);
-  if (serialization === "parquet") return new (await import("./format/common-parquet.js")).CommonParquet(columns);
-  return new CommonNdjson(columns);
-}
-
 async function outputOf(s: CollectSettings): Promise<CollectorOutput> {
-  if (s.format === "raw") return { kind: "raw", writer: s.serialization === "discard" ? undefined : writerOf(new RawNdjson(), s, datagramTime) };
-  if (s.serialization === "discard") return { kind: "common", writer: undefined };
-  return { kind: "common", writer: writerOf(await commonFormat(s.serialization, enrichColumnNames(s.enrich ?? [])), s, recordTime) };
+  const f = await selectFormat(s.format, s.serialization, enrichColumnNames(s.enrich ?? []));
+  if (f.kind === "raw") return { kind: "raw", writer: f.format ? writerOf(f.format, s, datagramTime) : undefined };
+  return { kind: "common", writer: f.format ? writerOf(f.format, s, recordTime) : undefined };
 }
 
 const PROGRESS_MIN_OCTETS = 8 << 20;
@@ -115,14 +113,18 @@ export async function runCollect(s: CollectSettings): Promise<number> {
     process.stderr.write(`rfm collect: ${(e as Error).message}\n`);
     return 1;
   }
+  const output = await outputOf(s);
+  // With workers, each thread has its own pipeline up to the encoding; this one only writes.
+  const pooled = s.pcap === undefined && s.workers > 1;
   const collector = new Collector({
     protocol: s.protocol,
-    ...(enrichment ? { enrichment: enrichment.stage } : {}),
-    output: await outputOf(s),
+    ...(enrichment && !pooled ? { enrichment: enrichment.stage } : {}),
+    output: pooled ? { kind: output.kind, writer: undefined } as CollectorOutput : output,
     renormalize: s.renormalize,
     templateTimeoutMs: s.templateTimeoutMs,
     ...(mapping ? { mapping } : {}),
   });
+  let pool: WorkerPool | undefined;
   let signals = 0;
   let stop: (() => void) | undefined;
   const onSignal = () => {
@@ -135,14 +137,17 @@ export async function runCollect(s: CollectSettings): Promise<number> {
   let metrics: MetricsServer | undefined;
   try {
     if (s.metricsPort !== 0) {
-      metrics = new MetricsServer({ host: s.metricsHost, port: s.metricsPort, render: () => Promise.resolve(renderCollectMetrics(collector)) });
+      metrics = new MetricsServer({ host: s.metricsHost, port: s.metricsPort, render: () => Promise.resolve(renderCollectMetrics(pool ? pool.metricsView() : collector.metricsView())) });
       const at = await metrics.listen().catch((e: Error) => {
         throw new Error(`metrics endpoint ${s.metricsHost}:${s.metricsPort}: ${e.message} (--metrics-port 0 turns it off)`);
       });
       process.stderr.write(`rfm collect: metrics on http://${at.host.includes(":") ? `[${at.host}]` : at.host}:${at.port}/metrics\n`);
     }
     if (s.pcap !== undefined) inputSummary = await readFile(s.pcap, collector, () => signals > 0);
-    else inputSummary = await listen(s, collector, (f) => (signals > 0 ? f() : (stop = f)));
+    else if (pooled) {
+      pool = await WorkerPool.start(s.workers, workerSettings(s), output.writer as BatchWriter<unknown> | undefined);
+      inputSummary = await listenPool(s, pool, (f) => (signals > 0 ? f() : (stop = f)));
+    } else inputSummary = await listen(s, collector, (f) => (signals > 0 ? f() : (stop = f)));
     await collector.close();
   } catch (e) {
     process.stderr.write(`rfm collect: ${(e as Error).message}\n`);
@@ -153,7 +158,7 @@ export async function runCollect(s: CollectSettings): Promise<number> {
     await metrics?.close();
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const st = collector.stats;
+  const st = pool ? pool.totals() : collector.stats;
   const records = Object.values(st.records).reduce((a, b) => a + b, 0);
   const errors = [...st.errors].map(([k, v]) => `${k}=${v}`).join(" ");
   process.stderr.write(
@@ -179,6 +184,26 @@ async function readFile(path: string, collector: Collector, stopped: () => boole
   if (tty && input.fileOctets >= PROGRESS_MIN_OCTETS) process.stderr.write("\r\x1b[K");
   const skipped = Object.entries(input.skipped).filter(([, v]) => v > 0).map(([k, v]) => `${k}=${v}`).join(" ");
   return `${path}: ${input.frames} frames${skipped ? ` (skipped: ${skipped})` : ""}${input.error ? ` (file: ${input.error.code} at ${input.error.offset}: ${input.error.message})` : ""}`;
+}
+
+function workerSettings(s: CollectSettings): WorkerSettings {
+  return {
+    protocol: s.protocol, host: s.host, port: s.port, format: s.format, serialization: s.serialization, renormalize: s.renormalize,
+    templateTimeoutMs: s.templateTimeoutMs, enrich: s.enrich ?? [], ...(s.ieMapping !== undefined ? { ieMapping: s.ieMapping } : {}),
+    ...(s.intervalMs !== undefined ? { intervalMs: s.intervalMs } : {}),
+  };
+}
+
+/** UDP into `pool`'s workers until a signal; a line for the summary. */
+async function listenPool(s: CollectSettings, pool: WorkerPool, onStop: (stop: () => void) => void): Promise<string> {
+  const { address, port } = pool.address!;
+  process.stderr.write(`rfm collect: listening on ${address.includes(":") ? `[${address}]` : address}:${port} (${s.protocol}, ${s.workers} workers)\n`);
+  const tick = setInterval(() => pool.tick(Date.now()), 1000);
+  await new Promise<void>((resolve) => onStop(resolve));
+  clearInterval(tick);
+  await pool.stop();
+  const t = pool.totals();
+  return `udp ${address}:${port}: kernel drops ${t.kernelDrops}, queue drops ${t.queueDrops}, output drops ${pool.chunkDrops}`;
 }
 
 /** UDP into the pipeline until a signal; a line for the summary. */

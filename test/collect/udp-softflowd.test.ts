@@ -30,7 +30,7 @@ describe("rfm collect on UDP", () => {
     const pair = await lab.veth({ ns: HOST_NS }, { ns: await lab.netns() });
     const dir = tempDir("rfm-collect-udp-", t);
     const metricsPort = await freePort("127.0.0.1");
-    const collect = lab.spawn(HOST_NS, [process.execPath, CLI, "collect", "-t", "netflow", "-H", "127.0.0.1", "-p", "0", "-f", "common", "--metrics-host", "127.0.0.1", "--metrics-port", String(metricsPort)]);
+    const collect = lab.spawn(HOST_NS, [process.execPath, CLI, "collect", "-t", "netflow", "-H", "127.0.0.1", "-p", "0", "-f", "common", "--metrics-host", "127.0.0.1", "--metrics-port", String(metricsPort), "--workers", "2"]);
     await until(() => /listening on 127\.0\.0\.1:\d+/.test(collect.stderr()) || !collect.isRunning, 10_000, "rfm collect listening");
     const port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(collect.stderr())![1]);
     const capture = await TsharkCapture.start(lab, join(dir, "ipfix.pcapng"), port);
@@ -61,7 +61,7 @@ describe("rfm collect on UDP", () => {
     collect.kill("SIGTERM");
     const done = await collect.exited;
     assert.equal(done.code, 0, done.stderr);
-    assert.match(done.stderr, /rfm collect: udp 127\.0\.0\.1:\d+: kernel drops 0, queue drops 0, \d+ datagrams, \d+ records/);
+    assert.match(done.stderr, /rfm collect: udp 127\.0\.0\.1:\d+: kernel drops 0, queue drops 0, output drops 0, \d+ datagrams, \d+ records/);
     await capture.stop();
 
     const lines = commonLines(done.stdout);

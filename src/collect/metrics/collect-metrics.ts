@@ -6,11 +6,19 @@
 // unknown_version_total -> rfm_collect_unknown_version_total, active_exporters ->
 // rfm_collect_active_exporters; plus templates and the output's counters.
 import { renderLabels, TextWriter } from "../../metrics/exposition.js";
-import type { Collector } from "../collector.js";
+import type { OutputStats } from "../output/batch-writer.js";
+import type { ExporterCounters } from "./exporter-counters.js";
+
+/** What the metrics read: one collector's, or several workers' merged. */
+export interface CollectMetricsView {
+  exporters: ExporterCounters;
+  templates: { size: number; evictions: number };
+  output: OutputStats | undefined;
+}
 
 const ACTIVE_WINDOW_MS = 10 * 60_000;
 
-export function renderCollectMetrics(c: Collector, extra?: (w: TextWriter) => void): string {
+export function renderCollectMetrics(c: CollectMetricsView, extra?: (w: TextWriter) => void): string {
   const w = new TextWriter();
   const ex = c.exporters.byExporter;
   w.header("rfm_collect_datagrams_total", "counter", "Datagrams received, by flow type and exporter.");
@@ -28,12 +36,12 @@ export function renderCollectMetrics(c: Collector, extra?: (w: TextWriter) => vo
   }
   w.header("rfm_collect_active_exporters", "gauge", "Exporters heard from in the last 10 minutes, by the flow type of their latest datagram.");
   for (const [type, n] of c.exporters.active(Date.now(), ACTIVE_WINDOW_MS)) w.sample("rfm_collect_active_exporters", renderLabels([["type", type]]), n);
-  const t = c.decoder.templates;
+  const t = c.templates;
   w.header("rfm_collect_templates", "gauge", "Templates held, across exporters.");
   w.sample("rfm_collect_templates", "", t.size);
   w.header("rfm_collect_template_evictions_total", "counter", "Templates dropped to stay under the cap.");
-  w.sample("rfm_collect_template_evictions_total", "", t.stats.evictions);
-  const o = c.outputStats();
+  w.sample("rfm_collect_template_evictions_total", "", t.evictions);
+  const o = c.output;
   if (o) {
     w.header("rfm_collect_output_records_total", "counter", "Records (or raw datagrams) written.");
     w.sample("rfm_collect_output_records_total", "", o.items);

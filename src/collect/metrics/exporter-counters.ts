@@ -52,6 +52,22 @@ export class ExporterCounters {
     add(this.entry(exporter, nowMs).errors, reason, 1);
   }
 
+  /** Adds another set of counters (a worker's snapshot) into these. */
+  merge(other: ReadonlyMap<string, ExporterCounts>): void {
+    for (const [name, o] of other) {
+      const e = this.byExporter.get(name) ?? { datagrams: new Map(), flows: new Map(), octets: 0, errors: new Map(), lastSeenMs: 0, lastType: "" };
+      for (const [k, n] of o.datagrams) add(e.datagrams, k, n);
+      for (const [k, n] of o.flows) add(e.flows, k, n);
+      for (const [k, n] of o.errors) add(e.errors, k, n);
+      e.octets += o.octets;
+      if (o.lastSeenMs >= e.lastSeenMs) {
+        e.lastSeenMs = o.lastSeenMs;
+        e.lastType = o.lastType;
+      }
+      this.byExporter.set(name, e);
+    }
+  }
+
   /** Exporters heard from in the last `windowMs`, by the type of their latest datagram. */
   active(nowMs: number, windowMs: number): Map<string, number> {
     const out = new Map<string, number>();

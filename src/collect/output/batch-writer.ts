@@ -12,6 +12,12 @@ export interface OutputStats {
 export interface BatchWriter<T> {
   readonly stats: OutputStats;
   write(batch: readonly T[]): Promise<void>;
+  /**
+   * Writes what a worker thread already encoded with the same format (a
+   * streaming one), `items` of them, all from the window starting at
+   * `windowStart` (ignored without rotation).
+   */
+  writeEncoded?(chunk: Uint8Array, items: number, windowStart: number): Promise<void>;
   /** Ends what a window that is over left open (rotating writers). */
   tick?(nowMs: number): Promise<void>;
   /** Ends every open file (footers written, temporary names renamed). */

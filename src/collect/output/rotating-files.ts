@@ -73,7 +73,19 @@ export class RotatingFiles<T> implements BatchWriter<T> {
     }
   }
 
-  private windowOf(ms: number): number {
+  async writeEncoded(chunk: Uint8Array, items: number, windowStart: number): Promise<void> {
+    if (this.current && this.current.windowStart !== windowStart) await this.finish();
+    try {
+      this.current ??= await this.open(windowStart);
+      this.stats.items += items;
+      this.stats.bytes += await this.current.out.write(chunk);
+    } catch (e) {
+      await this.fail(e as Error);
+    }
+  }
+
+  /** The start of the window `ms` falls in. */
+  windowOf(ms: number): number {
     return Math.floor(ms / this.opts.intervalMs) * this.opts.intervalMs;
   }
 

@@ -28,6 +28,12 @@ export class StreamWriter<T> implements BatchWriter<T> {
     this.stats.bytes += await this.out.write(this.encoder.encode(batch));
   }
 
+  async writeEncoded(chunk: Uint8Array, items: number): Promise<void> {
+    await this.begin();
+    this.stats.items += items;
+    this.stats.bytes += await this.out.write(chunk);
+  }
+
   async close(): Promise<void> {
     await this.begin();
     this.stats.bytes += await this.out.write(await this.encoder.end());

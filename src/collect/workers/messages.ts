@@ -1,0 +1,40 @@
+// What a collector worker thread and the process say to each other.
+import type { FlowProtocol } from "../decode/flow-decoder.js";
+import type { EnrichSpec } from "../enrich/enrich-spec.js";
+import type { Serialization } from "../format/serialization.js";
+import type { ExporterCounts } from "../metrics/exporter-counters.js";
+
+/** A worker's part of the settings (everything it needs; all structured-clonable). */
+export interface WorkerSettings {
+  protocol: FlowProtocol;
+  host: string;
+  port: number;
+  format: "raw" | "common";
+  serialization: Serialization;
+  renormalize: boolean;
+  templateTimeoutMs: number;
+  ieMapping?: string;
+  enrich: readonly EnrichSpec[];
+  /** Rotation window: chunks never mix records of two windows. */
+  intervalMs?: number;
+}
+
+export interface WorkerCounters {
+  datagrams: number;
+  octets: number;
+  records: Record<string, number>;
+  errors: Map<string, number>;
+  exporters: Map<string, ExporterCounts>;
+  templates: { size: number; evictions: number };
+  kernelDrops: number;
+  queueDrops: number;
+}
+
+export type FromWorker =
+  | { type: "listening"; address: string; port: number }
+  | { type: "failed"; message: string }
+  | { type: "chunk"; bytes: Uint8Array; items: number; windowStart: number }
+  | { type: "counters"; counters: WorkerCounters }
+  | { type: "stopped"; counters: WorkerCounters };
+
+export type ToWorker = { type: "stop" };
