@@ -623,7 +623,8 @@ static void set_count(napi_env env, napi_value o, const char *key, uint64_t x)
 
 /*
  * udpStats(handle) -> { datagrams, batches, truncated, errors, kernelDrops,
- * rxqOverflow, receiveBufferBytes }. kernelDrops is the socket's drop count
+ * rxqOverflow, receiveBufferBytes, queuedBytes }. queuedBytes is what waits
+ * in the receive queue now, as the kernel accounts it (SK_MEMINFO_RMEM_ALLOC). kernelDrops is the socket's drop count
  * now (SO_MEMINFO); rxqOverflow the same count as the latest datagram carried
  * it (SO_RXQ_OVFL), which lags drops until another datagram gets through.
  */
@@ -637,11 +638,12 @@ static napi_value udp_stats(napi_env env, napi_callback_info info)
 		return rfm_throw_type(env, "udpStats: not an open UDP handle");
 	uint32_t mem[SK_MEMINFO_VARS] = { 0 };
 	socklen_t len = sizeof(mem);
-	uint64_t drops = u->rxq_drops, rcvbuf = 0;
+	uint64_t drops = u->rxq_drops, rcvbuf = 0, queued = 0;
 	if (getsockopt(u->fd, SOL_SOCKET, SO_MEMINFO, mem, &len) == 0 && len > SK_MEMINFO_DROPS * sizeof(uint32_t)) {
 		if (mem[SK_MEMINFO_DROPS] > drops)
 			drops = mem[SK_MEMINFO_DROPS];
 		rcvbuf = mem[SK_MEMINFO_RCVBUF];
+		queued = mem[SK_MEMINFO_RMEM_ALLOC];
 	} else {
 		int v = 0;
 		socklen_t vl = sizeof(v);
@@ -656,6 +658,7 @@ static napi_value udp_stats(napi_env env, napi_callback_info info)
 	set_count(env, o, "kernelDrops", drops);
 	set_count(env, o, "rxqOverflow", u->rxq_drops);
 	set_count(env, o, "receiveBufferBytes", rcvbuf);
+	set_count(env, o, "queuedBytes", queued);
 	return o;
 }
 

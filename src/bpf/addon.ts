@@ -134,6 +134,8 @@ export interface UdpSocketStats {
   rxqOverflow: number;
   /** The socket's receive buffer as the kernel accounts it (twice what was asked). */
   receiveBufferBytes: number;
+  /** What waits in the receive queue now, in the kernel's accounting (0: read empty). */
+  queuedBytes: number;
 }
 
 /** Error thrown by the addon: errno plus, for verifier rejections, the tail of the log. */

@@ -203,7 +203,7 @@ async function listenPool(s: CollectSettings, pool: WorkerPool, onStop: (stop: (
   clearInterval(tick);
   await pool.stop();
   const t = pool.totals();
-  return `udp ${address}:${port}: kernel drops ${t.kernelDrops}, queue drops ${t.queueDrops}, output drops ${pool.chunkDrops}`;
+  return `udp ${address}:${port}: kernel drops ${t.kernelDrops}, queue drops ${t.queueDrops}, output drops ${pool.chunkDrops}${t.undrainedBytes > 0 ? `, ${t.undrainedBytes} octets left unread at the stop` : ""}`;
 }
 
 /** UDP into the pipeline until a signal; a line for the summary. */
@@ -221,5 +221,5 @@ async function listen(s: CollectSettings, collector: Collector, onStop: (stop: (
   clearInterval(tick);
   await listener.close();
   const st = listener.stats();
-  return `udp ${address}:${port}: kernel drops ${st.socket.kernelDrops}, queue drops ${st.queueDrops}`;
+  return `udp ${address}:${port}: kernel drops ${st.socket.kernelDrops}, queue drops ${st.queueDrops}${listener.undrainedBytes > 0 ? `, ${listener.undrainedBytes} octets left unread at the stop` : ""}`;
 }

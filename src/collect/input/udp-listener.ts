@@ -7,6 +7,14 @@
 import { UdpReceiver, type UdpBatch, type UdpReceiverStats } from "../../net/udp-receiver.js";
 import type { Datagram } from "../datagram.js";
 
+/**
+ * The socket's receive buffer asked for: exporters send in bursts (a router
+ * flushing its cache), and the kernel's default (~200 KiB) drops a burst
+ * the pipeline would have caught up with. Granted in full to root
+ * (SO_RCVBUFFORCE), else up to net.core.rmem_max.
+ */
+const DEFAULT_RECEIVE_BUFFER = 32 << 20;
+
 export interface UdpListenerOptions {
   host: string;
   port: number;
@@ -35,7 +43,7 @@ export class UdpListener {
     this.receiver = UdpReceiver.open(
       {
         host: opts.host, port: opts.port, ...(opts.reusePort ? { reusePort: true } : {}),
-        ...(opts.receiveBufferBytes ? { receiveBufferBytes: opts.receiveBufferBytes } : {}),
+        receiveBufferBytes: opts.receiveBufferBytes ?? DEFAULT_RECEIVE_BUFFER,
         ...(opts.onError ? { onError: opts.onError } : {}),
       },
       (batch) => this.take(batch),
@@ -54,11 +62,24 @@ export class UdpListener {
     return { socket: this.receiver.stats(), queueDrops: this.queueDrops };
   }
 
-  /** Stops receiving and resolves once every queued batch went through the pipeline. */
-  async close(): Promise<void> {
+  /**
+   * Drains what the socket holds (up to `drainMs`: an exporter still sending
+   * could keep it busy for ever), then stops receiving and resolves once every
+   * queued batch went through the pipeline. What the socket still held is
+   * left in `undrainedBytes`.
+   */
+  async close(drainMs = 5000): Promise<void> {
+    const until = Date.now() + drainMs;
+    while (!this.receiver.closed && this.receiver.stats().queuedBytes > 0 && Date.now() < until) {
+      await (this.running ?? new Promise((r) => setTimeout(r, 5)));
+    }
+    if (!this.receiver.closed) this.undrainedBytes = this.receiver.stats().queuedBytes;
     this.receiver.close();
     await this.running;
   }
+
+  /** Octets left in the socket when it closed (the drain ran out of time). */
+  undrainedBytes = 0;
 
   private take(batch: UdpBatch): void {
     if (this.queue.length >= (this.opts.maxQueuedBatches ?? 64)) {

@@ -28,6 +28,8 @@ export interface WorkerCounters {
   templates: { size: number; evictions: number };
   kernelDrops: number;
   queueDrops: number;
+  /** Octets the socket still held when the stop's drain ran out of time. */
+  undrainedBytes: number;
 }
 
 export type FromWorker =

@@ -93,7 +93,7 @@ export class WorkerPool {
 
   /** The workers' counters added up. */
   totals(): WorkerCounters {
-    const t: WorkerCounters = { datagrams: 0, octets: 0, records: {}, errors: new Map(), exporters: new Map(), templates: { size: 0, evictions: 0 }, kernelDrops: 0, queueDrops: 0 };
+    const t: WorkerCounters = { datagrams: 0, octets: 0, records: {}, errors: new Map(), exporters: new Map(), templates: { size: 0, evictions: 0 }, kernelDrops: 0, queueDrops: 0, undrainedBytes: 0 };
     const exporters = new ExporterCounters(Infinity);
     for (const c of this.counters) {
       if (!c) continue;
@@ -106,6 +106,7 @@ export class WorkerPool {
       t.templates.evictions += c.templates.evictions;
       t.kernelDrops += c.kernelDrops;
       t.queueDrops += c.queueDrops;
+      t.undrainedBytes += c.undrainedBytes;
     }
     t.exporters = exporters.byExporter;
     return t;
