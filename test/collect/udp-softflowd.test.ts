@@ -51,9 +51,12 @@ describe("rfm collect on UDP", () => {
     const received = commonLines(collect.stdout()).length;
     const expectedAll = async () => (await tsharkRecords(lab, capture.file, port)).length;
     await until(async () => (await expectedAll()) >= received, 10_000, "tshark holding every record rfm printed");
-    // The metrics count what was printed, per exporter and type; promtool accepts the exposition.
-    const text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
-    assert.match(text, new RegExp(`^rfm_collect_flows_total\\{type="ipfix",exporter="127\\.0\\.0\\.1"\\} ${received}$`, "m"));
+    // The metrics count what was printed, per exporter and type (the workers report every second:
+    // the scrape catches up within one); promtool accepts the exposition.
+    const flows = new RegExp(`^rfm_collect_flows_total\\{type="ipfix",exporter="127\\.0\\.0\\.1"\\} ${received}$`, "m");
+    let text = "";
+    await until(async () => flows.test((text = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text())), 5000, "the metrics counting every record printed");
+    assert.match(text, flows);
     assert.match(text, /^rfm_collect_active_exporters\{type="ipfix"\} 1$/m);
     assert.match(text, /^rfm_collect_output_records_total \d+$/m);
     const lint = spawnSync("promtool", ["check", "metrics"], { input: text, encoding: "utf8" });
