@@ -69,7 +69,7 @@ function duration(v: string): number {
 
 export function collectCommand(): Command {
   return new Command("collect")
-    .description("receive NetFlow v5 and IPFIX over UDP, or read them from a capture file, and write them as JSON, CSV, Protobuf or Parquet")
+    .description("receive NetFlow v5/v9, IPFIX and sFlow v5 over UDP, or read them from a capture file, and write them as JSON, CSV, Protobuf or Parquet")
     .addOption(new Option("-t, --flow-type <type>", "what the datagrams carry: netflow (v5, v9 and IPFIX by version) or sflow").choices(["netflow", "sflow"]).makeOptionMandatory())
     .option("-H, --host <address>", "address to listen on (:: takes IPv4 too)", "::")
     .option("--workers <n>", "threads receiving and decoding UDP, each with its own socket on the port (one exporter stays on one; default: the core count)", count)
