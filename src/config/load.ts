@@ -2,6 +2,7 @@
 // found is reported together in one ConfigError.
 
 import { readFile } from "node:fs/promises";
+import { readFailureReason } from "../read-failure.js";
 import { parse, TomlError } from "smol-toml";
 import * as v from "valibot";
 import { globWarning } from "./interface-patterns.js";
@@ -57,20 +58,13 @@ export function parseConfig(text: string, source = "<config>"): LoadedConfig {
   return { config: result.output, warnings: interfaceWarnings(result.output, locator, source), text, source };
 }
 
-const READ_ERRORS: Readonly<Record<string, string>> = {
-  ENOENT: "no such file",
-  EACCES: "permission denied",
-  EISDIR: "is a directory",
-};
-
 /** Reads and parses a config file; unreadable files are ConfigErrors too. */
 export async function loadConfigFile(path: string): Promise<LoadedConfig> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? "";
-    const why = READ_ERRORS[code] ?? (err as Error).message;
+    const why = readFailureReason(err);
     throw new ConfigError(path, [{ key: "", message: `cannot read config file ${path}: ${why}` }]);
   }
   return parseConfig(text, path);

@@ -2,6 +2,7 @@
 // (geoipupdate, cron jobs) replace the file by rename, so the whole file is
 // read into memory and a changed inode, size or mtime means a new version.
 
+import { readFailureReason } from "../read-failure.js";
 import { fileSignature, signatureOf } from "./file-signature.js";
 import { open } from "node:fs/promises";
 import type { log } from "../log/logger.js";
@@ -10,19 +11,6 @@ import { MmdbReader } from "./mmdb-reader.js";
 
 export type EnrichLogger = Pick<typeof log, "info" | "warn">;
 
-const READ_ERRORS: Readonly<Record<string, string>> = {
-  ENOENT: "no such file",
-  EACCES: "permission denied",
-  EISDIR: "is a directory",
-  ENOTDIR: "a parent is not a directory",
-};
-
-function reasonOf(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  return (code !== undefined ? READ_ERRORS[code] : undefined) ?? (err as Error).message;
-}
-
-const currentSignature = fileSignature;
 
 interface Loaded {
   reader: MmdbReader;
@@ -49,7 +37,7 @@ export class MmdbFile {
     try {
       loaded = await MmdbFile.read(key, path, logger);
     } catch (err) {
-      throw new MmdbError("open", [{ key, path, reason: reasonOf(err) }]);
+      throw new MmdbError("open", [{ key, path, reason: readFailureReason(err) }]);
     }
     const file = new MmdbFile(key, path, loaded, logger);
     file.logLoaded("mmdb opened");
@@ -66,7 +54,7 @@ export class MmdbFile {
    * unless `retry`, the same failed version is not read (or logged) again.
    */
   async refresh(retry: boolean): Promise<MmdbFailure | undefined> {
-    const current = await currentSignature(this.path);
+    const current = await fileSignature(this.path);
     if (current === this.loaded.signature) {
       this.failedSignature = undefined;
       return undefined;
@@ -82,7 +70,7 @@ export class MmdbFile {
       const failure: MmdbFailure = {
         key: this.key,
         path: this.path,
-        reason: `${reasonOf(err)} (the database built ${this.reader.buildEpoch.toISOString()} stays in service)`,
+        reason: `${readFailureReason(err)} (the database built ${this.reader.buildEpoch.toISOString()} stays in service)`,
       };
       this.logger.warn("mmdb reload failed", { key: keyName(this.key), path: this.path, reason: failure.reason });
       return failure;

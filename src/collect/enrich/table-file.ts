@@ -9,6 +9,7 @@
 // one line with the file and the reason, once per failed version. The timer
 // and the watcher hold the process until close(): the collector closes its
 // enrichment when its input ends.
+import { readFailureReason } from "../../read-failure.js";
 import { fileSignature, signatureOf } from "../../enrich/file-signature.js";
 import { EventEmitter } from "node:events";
 import { watch, type FSWatcher } from "node:fs";
@@ -31,19 +32,6 @@ export interface TableFileOptions {
 
 const SETTLE_MS = 250;
 
-const READ_ERRORS: Readonly<Record<string, string>> = {
-  ENOENT: "no such file",
-  EACCES: "permission denied",
-  EISDIR: "is a directory",
-  ENOTDIR: "a parent is not a directory",
-};
-
-function reasonOf(err: unknown): string {
-  const code = (err as NodeJS.ErrnoException).code;
-  return (code !== undefined ? READ_ERRORS[code] : undefined) ?? (err as Error).message;
-}
-
-const currentSignature = fileSignature;
 
 interface Loaded {
   table: TableLoad;
@@ -93,7 +81,7 @@ export class TableFile extends EventEmitter {
     try {
       loaded = await read(opts.path, opts.load);
     } catch (err) {
-      throw new Error(`enrich ${opts.path}: ${reasonOf(err)}`);
+      throw new Error(`enrich ${opts.path}: ${readFailureReason(err)}`);
     }
     opts.log(`enrich ${opts.path}: ${loadedText(loaded.table)}`);
     const file = new TableFile(opts, loaded);
@@ -140,11 +128,11 @@ export class TableFile extends EventEmitter {
           if (filename === null || filename === name) this.settled();
         });
       } catch (err) {
-        this.opts.log(`enrich ${this.opts.path}: cannot watch its directory (${reasonOf(err)}); the table stays as loaded`);
+        this.opts.log(`enrich ${this.opts.path}: cannot watch its directory (${readFailureReason(err)}); the table stays as loaded`);
         return;
       }
       this.watcher.on("error", (err) => {
-        this.opts.log(`enrich ${this.opts.path}: watching its directory failed (${reasonOf(err)}); the table stays as it is`);
+        this.opts.log(`enrich ${this.opts.path}: watching its directory failed (${readFailureReason(err)}); the table stays as it is`);
         this.watcher?.close();
         this.watcher = undefined;
       });
@@ -163,7 +151,7 @@ export class TableFile extends EventEmitter {
 
   private async refresh(): Promise<void> {
     const path = this.opts.path;
-    const current = await currentSignature(path);
+    const current = await fileSignature(path);
     if (this.closed) return;
     if (current === this.loaded.signature || current === this.failedSignature) {
       if (current === this.loaded.signature) this.failedSignature = undefined;
@@ -180,7 +168,7 @@ export class TableFile extends EventEmitter {
     } catch (err) {
       if (this.closed) return;
       this.failedSignature = current;
-      const reason = reasonOf(err);
+      const reason = readFailureReason(err);
       const old = this.loaded;
       this.opts.log(`enrich ${path}: reload failed: ${reason}; the table loaded ${old.at.toISOString()} (${old.table.description}) stays in service`);
       this.emit("failed", reason);
