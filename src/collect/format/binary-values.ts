@@ -3,17 +3,13 @@
 // of nanoseconds since 1970 cannot hold them, see ns-text.ts), addresses as
 // their 4 or 16 octets, MACs as 6.
 import { isV4Mapped, parseAddress } from "../../net/address.js";
+import { splitNs } from "./ns-text.js";
 
 const TWO_32 = 4294967296;
 
-/** Unix nanoseconds as a bigint, exactly (whole milliseconds and the nanoseconds within them, carried like nsText). */
+/** Unix nanoseconds as a bigint, exactly. */
 export function nsBigInt(ms: number, nsWithinMs?: number): bigint {
-  let whole = Math.floor(ms);
-  let ns = nsWithinMs ?? Math.round((ms - whole) * 1e6);
-  if (ns >= 1e6) {
-    whole += 1;
-    ns -= 1e6;
-  }
+  const { ms: whole, ns } = splitNs(ms, nsWithinMs);
   return BigInt(whole) * 1_000_000n + BigInt(ns);
 }
 
@@ -23,12 +19,7 @@ export function nsBigInt(ms: number, nsWithinMs?: number): bigint {
  * from 1970 to 2554.
  */
 export function nsHalves(ms: number, nsWithinMs: number | undefined, out: [number, number]): void {
-  let whole = Math.floor(ms);
-  let ns = nsWithinMs ?? Math.round((ms - whole) * 1e6);
-  if (ns >= 1e6) {
-    whole += 1;
-    ns -= 1e6;
-  }
+  const { ms: whole, ns } = splitNs(ms, nsWithinMs);
   if (whole < 0 || whole >= 18_446_744_073_709) {
     const v = BigInt.asUintN(64, BigInt(whole) * 1_000_000n + BigInt(ns));
     out[0] = Number(v & 0xffffffffn);

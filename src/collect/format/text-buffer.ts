@@ -4,6 +4,7 @@
 // made dozens of intermediate strings per record, and the collector spent
 // half its time collecting them.
 import { formatAddress, isV4Mapped } from "../../net/address.js";
+import { splitNs } from "./ns-text.js";
 
 const encoder = new TextEncoder();
 
@@ -79,12 +80,7 @@ export class TextBuffer {
 
   /** Unix nanoseconds from milliseconds and the nanoseconds within them (see ns-text.ts). */
   ns(ms: number, nsWithinMs?: number): void {
-    let whole = Math.floor(ms);
-    let ns = nsWithinMs ?? Math.round((ms - whole) * 1e6);
-    if (ns >= 1e6) {
-      whole += 1;
-      ns -= 1e6;
-    }
+    const { ms: whole, ns } = splitNs(ms, nsWithinMs);
     if (whole < 0) {
       this.ascii((BigInt(whole) * 1_000_000n + BigInt(ns)).toString());
     } else if (whole === 0) {
