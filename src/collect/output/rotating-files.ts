@@ -12,9 +12,10 @@ import { spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
-import type { FileEncoder, Format } from "../format/formatter.js";
+import type { Chunk, FileEncoder, Format } from "../format/formatter.js";
 import { emptyOutputStats, type BatchWriter } from "./batch-writer.js";
 import { ChunkStream } from "./chunk-stream.js";
+import { windowRuns, windowStart } from "./windows.js";
 
 export interface RotatingFilesOptions {
   directory: string;
@@ -63,38 +64,20 @@ export class RotatingFiles<T> implements BatchWriter<T> {
   }
 
   async write(batch: readonly T[]): Promise<void> {
-    // Runs of items in one window go out together.
-    for (let from = 0; from < batch.length; ) {
-      const windowStart = this.windowOf(this.timeOf(batch[from]!));
-      let to = from + 1;
-      while (to < batch.length && this.windowOf(this.timeOf(batch[to]!)) === windowStart) to++;
-      await this.writeRun(from === 0 && to === batch.length ? batch : batch.slice(from, to), windowStart);
-      from = to;
-    }
+    for (const run of windowRuns(batch, this.timeOf, this.opts.intervalMs)) await this.put(run.windowStart, run.items.length, (f) => f.encoder.encode(run.items));
   }
 
   async writeEncoded(chunk: Uint8Array, items: number, windowStart: number): Promise<void> {
+    await this.put(windowStart, items, () => chunk);
+  }
+
+  /** `items` items of the window at `windowStart` into its file (the previous window's ends first). */
+  private async put(windowStart: number, items: number, bytes: (f: OpenFile<T>) => Chunk): Promise<void> {
     if (this.current && this.current.windowStart !== windowStart) await this.finish();
     try {
       this.current ??= await this.open(windowStart);
       this.stats.items += items;
-      this.stats.bytes += await this.current.out.write(chunk);
-    } catch (e) {
-      await this.fail(e as Error);
-    }
-  }
-
-  /** The start of the window `ms` falls in. */
-  windowOf(ms: number): number {
-    return Math.floor(ms / this.opts.intervalMs) * this.opts.intervalMs;
-  }
-
-  private async writeRun(run: readonly T[], windowStart: number): Promise<void> {
-    if (this.current && this.current.windowStart !== windowStart) await this.finish();
-    try {
-      this.current ??= await this.open(windowStart);
-      this.stats.items += run.length;
-      this.stats.bytes += await this.current.out.write(this.current.encoder.encode(run));
+      this.stats.bytes += await this.current.out.write(bytes(this.current));
     } catch (e) {
       await this.fail(e as Error);
     }
@@ -102,7 +85,7 @@ export class RotatingFiles<T> implements BatchWriter<T> {
 
   /** Ends the file of a window that is over, when no batch came to do it. */
   async tick(nowMs: number): Promise<void> {
-    if (this.current && this.windowOf(nowMs) > this.current.windowStart) await this.finish();
+    if (this.current && windowStart(nowMs, this.opts.intervalMs) > this.current.windowStart) await this.finish();
   }
 
   async close(): Promise<void> {

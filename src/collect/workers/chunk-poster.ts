@@ -5,6 +5,7 @@
 import type { MessagePort } from "node:worker_threads";
 import type { Format, FileEncoder } from "../format/formatter.js";
 import { emptyOutputStats, type BatchWriter } from "../output/batch-writer.js";
+import { windowRuns } from "../output/windows.js";
 import type { FromWorker } from "./messages.js";
 
 export class ChunkPoster<T> implements BatchWriter<T> {
@@ -20,14 +21,7 @@ export class ChunkPoster<T> implements BatchWriter<T> {
       this.post(batch, 0);
       return Promise.resolve();
     }
-    const window = (ms: number) => Math.floor(ms / this.intervalMs!) * this.intervalMs!;
-    for (let from = 0; from < batch.length; ) {
-      const w = window(this.timeOf(batch[from]!));
-      let to = from + 1;
-      while (to < batch.length && window(this.timeOf(batch[to]!)) === w) to++;
-      this.post(from === 0 && to === batch.length ? batch : batch.slice(from, to), w);
-      from = to;
-    }
+    for (const run of windowRuns(batch, this.timeOf, this.intervalMs)) this.post(run.items, run.windowStart);
     return Promise.resolve();
   }
 
