@@ -42,8 +42,14 @@ export interface CollectorStats {
   errors: Map<string, number>;
 }
 
-/** The `type` label of each kind of datagram (RustFlow's). */
-const TYPE_LABELS: Record<DecodedDatagram["kind"], string> = { netflow_v5: "netflow_v5", netflow_v9: "netflow_v9", ipfix: "ipfix", sflow: "sflow_v5", unknown_version: "unknown" };
+/** Each kind of datagram's `type` metrics label (RustFlow's) and the flow type of its records. */
+const KINDS: Record<DecodedDatagram["kind"], { label: string; flowType: string }> = {
+  netflow_v5: { label: "netflow_v5", flowType: "NETFLOW_V5" },
+  netflow_v9: { label: "netflow_v9", flowType: "NETFLOW_V9" },
+  ipfix: { label: "ipfix", flowType: "IPFIX" },
+  sflow: { label: "sflow_v5", flowType: "SFLOW_V5" },
+  unknown_version: { label: "unknown", flowType: "unknown" },
+};
 
 export class Collector {
   readonly stats: CollectorStats = { datagrams: 0, octets: 0, records: {}, errors: new Map() };
@@ -69,16 +75,13 @@ export class Collector {
       this.stats.octets += d.bytes.length;
       const r = this.decoder.decode(d);
       this.count(r);
-      const before = records.length;
       let flows: number;
       if (this.opts.output.kind === "raw") {
         decoded.push(r);
-        flows = this.countRaw(r);
-      } else {
-        this.normalise(r, records);
-        flows = records.length - before;
-      }
-      this.exporters.datagram(d.exporter, TYPE_LABELS[r.kind], d.bytes.length, flows, d.receivedMs);
+        flows = dataRecords(r);
+      } else flows = this.normalise(r, records);
+      if (flows > 0) this.stats.records[KINDS[r.kind].flowType] = (this.stats.records[KINDS[r.kind].flowType] ?? 0) + flows;
+      this.exporters.datagram(d.exporter, KINDS[r.kind].label, d.bytes.length, flows, d.receivedMs);
     }
     this.opts.enrichment?.enrichBatch(records);
     const out = this.opts.output;
@@ -104,32 +107,23 @@ export class Collector {
     await this.serially(() => this.opts.output.writer?.close());
   }
 
-  private normalise(r: DecodedDatagram, out: FlowRecord[]): void {
+  /** Appends the datagram's flow records to `out`; returns how many. */
+  private normalise(r: DecodedDatagram, out: FlowRecord[]): number {
     const from = out.length;
     if (r.kind === "netflow_v5" && r.message) normaliseNetflowV5(r.message, r.datagram, out);
     else if (r.kind === "netflow_v9") normaliseNetflowV9(r.message, r.session, r.datagram, this.exporterState, out);
     else if (r.kind === "ipfix") normaliseIpfix(r.message, r.session, r.datagram, this.exporterState, out);
     else if (r.kind === "sflow") normaliseSflow(r.message, r.datagram, out);
-    for (let i = from; i < out.length; i++) {
-      const f = out[i]!;
-      this.stats.records[f.flowType ?? "unknown"] = (this.stats.records[f.flowType ?? "unknown"] ?? 0) + 1;
-      if (this.opts.renormalize && f.samplingRate !== undefined && f.samplingRate > 1) {
-        f.bytes *= f.samplingRate;
-        f.packets *= f.samplingRate;
+    if (this.opts.renormalize) {
+      for (let i = from; i < out.length; i++) {
+        const f = out[i]!;
+        if (f.samplingRate !== undefined && f.samplingRate > 1) {
+          f.bytes *= f.samplingRate;
+          f.packets *= f.samplingRate;
+        }
       }
     }
-  }
-
-  /** Data records of a datagram written raw (the common format counts them as it normalises). */
-  private countRaw(r: DecodedDatagram): number {
-    let n = 0;
-    if (r.kind === "netflow_v5" && r.message) n = r.message.records.length;
-    else if (r.kind === "ipfix" || r.kind === "netflow_v9") {
-      for (const s of r.message.sets) if (s.kind === "data" && !s.options) n += s.records.length;
-    } else if (r.kind === "sflow") n = r.message.samples.filter((s) => s.kind === "flow_sample").length;
-    const type = { netflow_v5: "NETFLOW_V5", netflow_v9: "NETFLOW_V9", ipfix: "IPFIX", sflow: "SFLOW_V5", unknown_version: "" }[r.kind];
-    if (n > 0) this.stats.records[type] = (this.stats.records[type] ?? 0) + n;
-    return n;
+    return out.length - from;
   }
 
   outputStats(): OutputStats | undefined {
@@ -147,4 +141,14 @@ export class Collector {
       this.exporters.problem(r.datagram.exporter, e.code, r.datagram.receivedMs);
     }
   }
+}
+
+/** Flow records a datagram holds, for one written raw (the common format counts them as it normalises). */
+function dataRecords(r: DecodedDatagram): number {
+  if (r.kind === "netflow_v5") return r.message?.records.length ?? 0;
+  if (r.kind === "sflow") return r.message.samples.filter((s) => s.kind === "flow_sample").length;
+  if (r.kind === "unknown_version") return 0;
+  let n = 0;
+  for (const s of r.message.sets) if (s.kind === "data" && !s.options) n += s.records.length;
+  return n;
 }
