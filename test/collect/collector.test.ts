@@ -6,23 +6,11 @@ import { test, describe } from "node:test";
 import * as assert from "node:assert/strict";
 import { Collector } from "../../src/collect/collector.js";
 import type { Datagram } from "../../src/collect/datagram.js";
-import { emptyOutputStats, type BatchWriter } from "../../src/collect/output/batch-writer.js";
-import type { FlowRecord } from "../../src/flow-record/index.js";
+import { KeptRecords } from "./kept-records.js";
 import { field, type Template } from "../../src/ipfix/index.js";
 import { encodeNetflowV9 } from "../../src/netflow-v9/index.js";
 import { formatAddress } from "../../src/net/address.js";
 
-class Kept implements BatchWriter<FlowRecord> {
-  readonly stats = emptyOutputStats();
-  readonly records: FlowRecord[] = [];
-  write(batch: readonly FlowRecord[]): Promise<void> {
-    this.records.push(...batch);
-    return Promise.resolve();
-  }
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
-}
 
 const TEMPLATE: Template = { id: 300, fields: [field("sourceIPv4Address"), field("destinationIPv4Address"), field("octetDeltaCount", 4), field("packetDeltaCount", 4), field("flowStartSysUpTime"), field("flowEndSysUpTime")] };
 const SAMPLING: Template = { id: 400, scopeFieldCount: 1, fields: [{ id: 1, length: 4 }, { id: 34, length: 4 }] }; // scope: system; samplingInterval
@@ -30,7 +18,7 @@ const at = (ms: number, bytes: Uint8Array): Datagram => ({ bytes, exporter: "192
 const header = { sysUptime: 10_000, unixSecs: 1_700_000_000, sourceId: 5 };
 
 function collector(renormalize = false) {
-  const kept = new Kept();
+  const kept = new KeptRecords();
   return { kept, c: new Collector({ protocol: "netflow", output: { kind: "common", writer: kept }, renormalize }) };
 }
 
@@ -81,7 +69,7 @@ describe("collector stages", () => {
   });
 
   test("a template not sent again within --template-timeout expires: later data is unknown_template, counted", async () => {
-    const kept = new Kept();
+    const kept = new KeptRecords();
     const c = new Collector({ protocol: "netflow", output: { kind: "common", writer: kept }, templateTimeoutMs: 60_000 });
     const tpl = encodeNetflowV9({ ...header, sets: [{ kind: "templates", templates: [TEMPLATE] }] });
     const data = encodeNetflowV9({ ...header, sets: [{ kind: "data", template: TEMPLATE, records: [["198.51.100.1", "203.0.113.9", 1, 1, 0, 0]] }] });

@@ -3,6 +3,7 @@
 // (0) get the origin AS of the longest match, what the exporter sent stays.
 // In process through the Collector, then through the real CLI reading its
 // capture from a FIFO, so the pipeline waits until the test has fed the RIB.
+import { KeptRecords } from "./kept-records.js";
 import { describe, test } from "node:test";
 import * as assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
@@ -10,7 +11,6 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { Collector } from "../../src/collect/collector.js";
 import { openEnrichment } from "../../src/collect/enrich/open-enrichment.js";
-import { emptyOutputStats, type BatchWriter } from "../../src/collect/output/batch-writer.js";
 import type { FlowRecord } from "../../src/flow-record/index.js";
 import { formatAddress, parseAddress } from "../../src/net/address.js";
 import { CLI, collect, runCli, waitForStderr } from "../cli/run-cli.js";
@@ -41,15 +41,8 @@ describe("rfm collect --bmp", () => {
     await feedBmp(t, "127.0.0.1", at.port, bmpStream(ROUTES));
     assert.equal(opened.bmp!.stats.problems, 0);
 
-    const written: FlowRecord[] = [];
-    const writer: BatchWriter<FlowRecord> = {
-      stats: emptyOutputStats(),
-      write: (batch) => {
-        written.push(...batch);
-        return Promise.resolve();
-      },
-      close: () => Promise.resolve(),
-    };
+    const writer = new KeptRecords();
+    const written = writer.records;
     const collector = new Collector({ protocol: "netflow", output: { kind: "common", writer }, enrichment: opened.stage });
     await collector.handle([{ bytes: v5Datagram(RECORDS), exporter: EXPORTER, exporterPort: 2055, receivedMs: 1_700_000_001_000, receivedNs: 0 }]);
     await collector.close();

@@ -19,27 +19,18 @@ import { sendFromPorts } from "../ipfix-interop/interop-agent.js";
 import { TsharkCapture } from "../ipfix-interop/peers.js";
 import { runCli } from "../cli/run-cli.js";
 import { commonLines, tsharkRecords, v9CountedCopy } from "./tshark-oracle.js";
-import { FlowDecoder } from "../../src/collect/decode/flow-decoder.js";
-import { ExporterState } from "../../src/collect/normalise/exporter-state.js";
-import { normaliseIpfix } from "../../src/collect/normalise/ipfix.js";
-import { normaliseNetflowV5 } from "../../src/collect/normalise/netflow-v5.js";
-import { normaliseNetflowV9 } from "../../src/collect/normalise/netflow-v9.js";
+import { Collector } from "../../src/collect/collector.js";
+import { KeptRecords } from "./kept-records.js";
 import type { FlowRecord } from "../../src/flow-record/index.js";
 
 const UDP_IP_BYTES = 20 + 8 + 100;
 
-/** Records in the datagrams received so far, as the collector's stages see them. */
-function recordsOf(datagrams: Buffer[]): FlowRecord[] {
-  const decoder = new FlowDecoder({ protocol: "netflow" });
-  const state = new ExporterState();
-  const out: FlowRecord[] = [];
-  for (const bytes of datagrams) {
-    const r = decoder.decode({ bytes, exporter: "127.0.0.1", exporterPort: 1, receivedMs: 0, receivedNs: 0 });
-    if (r.kind === "netflow_v5" && r.message) normaliseNetflowV5(r.message, r.datagram, out);
-    if (r.kind === "netflow_v9") normaliseNetflowV9(r.message, r.session, r.datagram, state, out);
-    if (r.kind === "ipfix") normaliseIpfix(r.message, r.session, r.datagram, state, out);
-  }
-  return out;
+/** Records in the datagrams received so far, through the collector's own stages. */
+async function recordsOf(datagrams: Buffer[]): Promise<FlowRecord[]> {
+  const kept = new KeptRecords();
+  const collector = new Collector({ protocol: "netflow", output: { kind: "common", writer: kept } });
+  await collector.handle(datagrams.map((bytes) => ({ bytes, exporter: "127.0.0.1", exporterPort: 1, receivedMs: 0, receivedNs: 0 })));
+  return kept.records;
 }
 
 describe("rfm collect --pcap on softflowd's export", () => {
@@ -65,10 +56,10 @@ describe("rfm collect --pcap on softflowd's export", () => {
       // softflowd's live capture hands packets over a block at a time: filler from another port pushes ours through.
       await sendFromPorts(lab, { from: pair.b.ns, to: pair.a.ipv4, port: rx.port, count: 5000, size: 1, sport: 50000 });
       await rx.stop();
-      const ours = () => recordsOf(datagrams).filter((r) => r.dport === rx.port && r.sport! >= 40000 && r.sport! <= 40002);
+      const ours = async () => (await recordsOf(datagrams)).filter((r) => r.dport === rx.port && r.sport! >= 40000 && r.sport! <= 40002);
       await until(async () => {
         await lab.execOk(HOST_NS, ["softflowctl", "-c", ctl, "expire-all"]);
-        return ours().reduce((n, r) => n + r.packets, 0) >= 300;
+        return (await ours()).reduce((n, r) => n + r.packets, 0) >= 300;
       }, 20_000, "softflowd's export of the 300 datagrams");
       await capture.stop(datagrams.length);
 
