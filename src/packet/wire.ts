@@ -3,13 +3,19 @@
 // them), ethertypes, IP protocol numbers and the fixed header lengths.
 
 /** Link types the dissector reads (the values pcap files carry). */
+/** BSD loopback: a 4-octet address family in the capturing host's byte order. */
+export const LINKTYPE_NULL = 0;
 export const LINKTYPE_ETHERNET = 1;
+/** Raw IP as OpenBSD numbered it (DLT_RAW's old value). */
+export const LINKTYPE_RAW_OLD = 12;
 /** Raw IP: the version nibble says IPv4 or IPv6. */
 export const LINKTYPE_RAW = 101;
 export const LINKTYPE_LINUX_SLL = 113;
 export const LINKTYPE_IPV4 = 228;
 export const LINKTYPE_IPV6 = 229;
 export const LINKTYPE_LINUX_SLL2 = 276;
+
+export const NULL_HEADER_LENGTH = 4;
 
 export const ETHERTYPE_IPV4 = 0x0800;
 export const ETHERTYPE_IPV6 = 0x86dd;
