@@ -644,6 +644,7 @@ static napi_value init(napi_env env, napi_value exports)
 	rfm_register_ringbuf(env, exports);
 	rfm_register_netlink(env, exports);
 	rfm_register_udp(env, exports);
+	rfm_register_exec(env, exports);
 	return exports;
 }
 

@@ -22,6 +22,7 @@ void rfm_register_links(napi_env env, napi_value exports);
 void rfm_register_ringbuf(napi_env env, napi_value exports);
 void rfm_register_netlink(napi_env env, napi_value exports);
 void rfm_register_udp(napi_env env, napi_value exports);
+void rfm_register_exec(napi_env env, napi_value exports);
 int rfm_in_netns(const char *path, int (*fn)(void *), void *arg);
 
 #define RFM_EXPORT(name, fn)                                                      \

@@ -88,6 +88,8 @@ export interface NativeAddon {
   udpStats(h: UdpHandle): UdpSocketStats;
   /** Closes the socket at once (the port is free on return); idempotent. */
   udpClose(h: UdpHandle): void;
+  /** Replaces the process image (execve(2) with the current environment); returns only by throwing. */
+  execve(path: string, argv: string[]): never;
   /** uint32 words of metadata per datagram in udpOpen's `meta`. */
   readonly udpMetaWords: number;
 }

@@ -7,7 +7,8 @@
 // between collections (under 20,000 new flows/s the heap stays near 20 MB
 // instead of swinging between 25 and 50; bench/soak). V8 reads these flags
 // only when the process starts, so they cannot be set from here;
-// `node dist/src/cli/main.js` runs without them.
+// `node dist/src/cli/main.js` runs without them, and so does `rfm collect`,
+// which starts itself again without them (heap-flags.ts).
 import { Command, CommanderError } from "commander";
 import { agentCommand } from "./agent.js";
 import { collectCommand } from "./collect.js";
@@ -16,6 +17,7 @@ import { doctorCommand } from "./doctor.js";
 import { versionCommand } from "./version.js";
 import { controlCommands } from "./control.js";
 import { VERSION } from "../version.js";
+import { restartWithoutAgentHeapFlags } from "./heap-flags.js";
 
 export function buildProgram(): Command {
   const program = new Command("rfm")
@@ -64,5 +66,6 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+restartWithoutAgentHeapFlags(process.argv.slice(2));
 const code = await main(process.argv.slice(2));
 process.exit(code);

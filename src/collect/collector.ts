@@ -61,7 +61,7 @@ export class Collector {
 
   constructor(private readonly opts: CollectorOptions) {
     this.exporters = new ExporterCounters(opts.maxExporterLabels);
-    this.decoder = new FlowDecoder({ protocol: opts.protocol, ...(opts.maxTemplates ? { maxTemplates: opts.maxTemplates } : {}), ...(opts.templateTimeoutMs ? { templateTimeoutMs: opts.templateTimeoutMs } : {}), ...(opts.mapping ? { mapping: opts.mapping } : {}) });
+    this.decoder = new FlowDecoder({ protocol: opts.protocol, values: opts.output.kind === "raw", ...(opts.maxTemplates ? { maxTemplates: opts.maxTemplates } : {}), ...(opts.templateTimeoutMs ? { templateTimeoutMs: opts.templateTimeoutMs } : {}), ...(opts.mapping ? { mapping: opts.mapping } : {}) });
   }
 
   /** Takes one batch through every stage; the datagrams' bytes are not kept after it resolves. */

@@ -5,7 +5,7 @@ import type { FieldValue } from "./abstract-types.js";
 import { decodeError, type DecodeError } from "./decode-error.js";
 import { ianaLookup, type DecodedTemplate } from "./decoded-template.js";
 import type { ElementLookup } from "./information-element.js";
-import type { TemplateCache } from "./template-cache.js";
+import type { CachedTemplate, TemplateCache } from "./template-cache.js";
 import { decodeTemplateSet, type DecodedTemplateSet, type SetContext } from "./template-set-decoder.js";
 import {
   IPFIX_VERSION,
@@ -26,8 +26,15 @@ export interface DecodedDataSet {
   template: DecodedTemplate;
   /** True when the template came from an options template set. */
   options: boolean;
-  /** One array per record, values in template field order (see FieldValue for the types). */
+  /** One array per record, values in template field order (see FieldValue for the types); empty when `recordOffsets` is set. */
   records: FieldValue[][];
+  /**
+   * With `values: false`, for a data (not options) set whose records hold no
+   * value that could be invalid: where each record starts in the message,
+   * and after the last one where it ends (records + 1 entries). The caller
+   * reads the fields it wants straight from the bytes.
+   */
+  recordOffsets?: number[];
 }
 
 export type DecodedSet = DecodedTemplateSet | DecodedDataSet;
@@ -48,6 +55,12 @@ export interface DecodeOptions {
   cache: TemplateCache;
   /** Types of elements; default: the IANA registry (enterprise elements decode as octets). */
   lookup?: ElementLookup;
+  /**
+   * False: data records are bounds-checked but their values not decoded
+   * where nothing can be wrong with them (see DecodedDataSet.recordOffsets);
+   * options records are always decoded. Default true.
+   */
+  values?: boolean;
 }
 
 export function decodeMessage(bytes: Uint8Array, opts: DecodeOptions): DecodedMessage {
@@ -84,7 +97,7 @@ export function decodeMessage(bytes: Uint8Array, opts: DecodeOptions): DecodedMe
     errors,
   };
   try {
-    decodeSets(ctx, end, sets);
+    decodeSets(ctx, end, sets, opts.values ?? true);
   } catch (e) {
     // Not reachable by design; kept so a bug cannot take the collector down.
     errors.push(decodeError("internal_error", 0, `decoder bug: ${(e as Error)?.message ?? String(e)}`));
@@ -92,7 +105,7 @@ export function decodeMessage(bytes: Uint8Array, opts: DecodeOptions): DecodedMe
   return { header, sets, errors };
 }
 
-function decodeSets(ctx: SetContext, end: number, sets: DecodedSet[]): void {
+function decodeSets(ctx: SetContext, end: number, sets: DecodedSet[], values: boolean): void {
   const { view, errors } = ctx;
   let p = MESSAGE_HEADER_LENGTH;
   while (p < end) {
@@ -114,7 +127,7 @@ function decodeSets(ctx: SetContext, end: number, sets: DecodedSet[]): void {
     if (setId === TEMPLATE_SET_ID || setId === OPTIONS_TEMPLATE_SET_ID) {
       sets.push(decodeTemplateSet(ctx, setId, p, setEnd));
     } else if (setId >= MIN_DATA_SET_ID) {
-      const set = decodeDataSet(ctx, setId, p, setEnd);
+      const set = decodeDataSet(ctx, setId, p, setEnd, values);
       if (set) sets.push(set);
     } else {
       errors.push(decodeError("reserved_set_id", p, `set ID ${setId} is reserved`, { setId }));
@@ -123,7 +136,7 @@ function decodeSets(ctx: SetContext, end: number, sets: DecodedSet[]): void {
   }
 }
 
-function decodeDataSet(ctx: SetContext, setId: number, start: number, end: number): DecodedDataSet | undefined {
+function decodeDataSet(ctx: SetContext, setId: number, start: number, end: number, values: boolean): DecodedDataSet | undefined {
   const { view, bytes, errors, cache } = ctx;
   const entry = cache.get(ctx.session, ctx.domain, setId);
   if (!entry) {
@@ -132,6 +145,7 @@ function decodeDataSet(ctx: SetContext, setId: number, start: number, end: numbe
     return undefined;
   }
   const { template, reader } = entry;
+  if (!values && !entry.options && !reader.checksValues) return recordsOf(ctx, entry, setId, start, end);
   const n = template.fields.length;
   const min = template.minRecordLength; // at least 1: empty templates are not cached
   const records: FieldValue[][] = [];
@@ -157,4 +171,23 @@ function decodeDataSet(ctx: SetContext, setId: number, start: number, end: numbe
     );
   }
   return { kind: "data", setId, offset: start, template, options: entry.options, records };
+}
+
+/** A data set's record boundaries, for a caller that reads the values it wants itself. */
+function recordsOf(ctx: SetContext, entry: CachedTemplate, setId: number, start: number, end: number): DecodedDataSet {
+  const { view, bytes } = ctx;
+  const min = entry.template.minRecordLength;
+  const offsets: number[] = [];
+  let p = start + SET_HEADER_LENGTH;
+  while (end - p >= min) {
+    const next = entry.reader.skip(view, bytes, p, end);
+    if (next < 0) {
+      ctx.errors.push(decodeError("field_overrun", p, `record ${offsets.length} of template ${setId} runs past the end of its set`, { setId, templateId: setId }));
+      break;
+    }
+    offsets.push(p);
+    p = next;
+  }
+  offsets.push(p);
+  return { kind: "data", setId, offset: start, template: entry.template, options: false, records: [], recordOffsets: offsets };
 }

@@ -83,8 +83,16 @@ export class RecordReader {
   /** Values that were not valid for their type since the last `resetBad`, and the first one's offset. */
   badValues = 0;
   firstBadOffset = -1;
+  /**
+   * Whether reading a record can find a value invalid for its type (a
+   * boolean or a string field): such records must be read, not skipped, for
+   * the problem to be counted.
+   */
+  readonly checksValues: boolean;
   private readonly ops: Uint8Array;
   private readonly widths: Uint16Array;
+  /** Octets of every record when no field is variable-length, else -1. */
+  private readonly fixedLength: number;
 
   constructor(template: DecodedTemplate) {
     this.template = template;
@@ -95,6 +103,29 @@ export class RecordReader {
       this.ops[i] = opFor(f.type);
       this.widths[i] = f.length;
     });
+    this.checksValues = this.ops.some((op) => op === BOOL || op === STR);
+    this.fixedLength = template.fields.some((f) => f.length === VARIABLE_LENGTH) ? -1 : template.fields.reduce((n, f) => n + f.length, 0);
+  }
+
+  /** The offset after the record at `p` without reading its values, or -1 when it runs past `end`. */
+  skip(view: DataView, bytes: Uint8Array, p: number, end: number): number {
+    if (this.fixedLength >= 0) return p + this.fixedLength <= end ? p + this.fixedLength : -1;
+    const widths = this.widths;
+    for (let i = 0; i < widths.length; i++) {
+      let w = widths[i]!;
+      if (w === VARIABLE_LENGTH) {
+        if (p >= end) return -1;
+        w = bytes[p++]!;
+        if (w === LONG_LENGTH_MARKER) {
+          if (p + 2 > end) return -1;
+          w = view.getUint16(p);
+          p += 2;
+        }
+      }
+      if (p + w > end) return -1;
+      p += w;
+    }
+    return p;
   }
 
   resetBad(): void {

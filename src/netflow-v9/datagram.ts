@@ -41,8 +41,14 @@ export interface NetflowV9DataFlowSet {
   template: DecodedTemplate;
   /** True when the template came from an options template FlowSet (these are options data records). */
   options: boolean;
-  /** One array per record, values in template field order (see FieldValue for the types). */
+  /** One array per record, values in template field order (see FieldValue for the types); empty when `recordOffsets` is set. */
   records: FieldValue[][];
+  /**
+   * With `values: false`, for a data (not options) FlowSet whose records hold
+   * no value that could be invalid: where each record starts in the datagram,
+   * and after the last one where it ends (records + 1 entries).
+   */
+  recordOffsets?: number[];
 }
 
 /**

@@ -22,6 +22,12 @@ export interface NetflowV9DecodeOptions {
   cache: TemplateCache;
   /** Types of field types; default netflowV9Lookup (1-127 as IPFIX elements, the rest octets). */
   lookup?: ElementLookup;
+  /**
+   * False: data records are bounds-checked but their values not decoded
+   * where nothing can be wrong with them (see NetflowV9DataFlowSet.recordOffsets);
+   * options records are always decoded. Default true.
+   */
+  values?: boolean;
 }
 
 export interface NetflowV9Decoded {
@@ -62,6 +68,7 @@ export function decodeNetflowV9(bytes: Uint8Array, opts: NetflowV9DecodeOptions)
     errors,
     records: 0,
     countable: true,
+    values: opts.values ?? true,
   };
   try {
     decodeFlowSets(ctx, sets);
@@ -133,23 +140,32 @@ function decodeDataFlowSet(ctx: FlowSetContext, id: number, start: number, end: 
   // Every v9 field has a fixed length: each record is exactly this long (at least 1: empty templates are not cached).
   const length = template.minRecordLength;
   const records: FieldValue[][] = [];
-  reader.resetBad();
   let p = start + FLOWSET_HEADER_LENGTH;
-  while (end - p >= length) {
-    const values: FieldValue[] = new Array<FieldValue>(n);
-    const next = reader.read(view, bytes, p, end, values);
-    if (next !== p + length) throw new Error(`template ${id}: a record read ${next - p} octets, not ${length}`);
-    records.push(values);
-    p = next;
+  let offsets: number[] | undefined;
+  if (!ctx.values && !entry.options && !reader.checksValues) {
+    offsets = [];
+    for (; end - p >= length; p += length) offsets.push(p);
+    offsets.push(p);
+    ctx.records += offsets.length - 1;
+  } else {
+    reader.resetBad();
+    while (end - p >= length) {
+      const values: FieldValue[] = new Array<FieldValue>(n);
+      const next = reader.read(view, bytes, p, end, values);
+      if (next !== p + length) throw new Error(`template ${id}: a record read ${next - p} octets, not ${length}`);
+      records.push(values);
+      p = next;
+    }
+    ctx.records += records.length;
   }
-  ctx.records += records.length;
   // A cut datagram's partial record was reported with the FlowSet.
   if (!truncated && end - p > MAX_PADDING) {
     errors.push(v9Error("bad_padding", p, `${end - p} octets after the last whole record of template ${id} (records of ${length})`, extra));
   }
-  if (reader.badValues > 0) {
+  if (!offsets && reader.badValues > 0) {
     errors.push(v9Error("bad_value", reader.firstBadOffset, `${reader.badValues} value(s) not valid for their type in template ${id}'s records; decoded as null`, extra));
   }
+  if (offsets) return { kind: "data", flowSetId: id, offset: start, template, options: false, records, recordOffsets: offsets };
   return { kind: "data", flowSetId: id, offset: start, template, options: entry.options, records };
 }
 
@@ -180,6 +196,7 @@ export function decodePendingFlowSet(pending: NetflowV9PendingFlowSet, opts: Net
     errors,
     records: 0,
     countable: true,
+    values: true, // its offsets would be into the held copy, not the datagram
   };
   let flowSet: NetflowV9DataFlowSet | undefined;
   try {

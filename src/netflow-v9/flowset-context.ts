@@ -16,6 +16,8 @@ export interface FlowSetContext {
   errors: NetflowV9Error[];
   /** Records found so far (template records of every kind included). */
   records: number;
+  /** Whether data records' values are decoded (false: only bounded, where nothing can be wrong with them). */
+  values: boolean;
   /** False once some FlowSet's records could not all be counted: the header's count is then not checked. */
   countable: boolean;
 }

@@ -28,6 +28,8 @@ export interface FlowDecoderOptions {
   templateTimeoutMs?: number;
   /** Elements added or overridden (`--ie-mapping`), for IPFIX and v9 alike. */
   mapping?: ReadonlyMap<string, InformationElement>;
+  /** False: IPFIX and v9 data records are only bounded, for a normaliser that reads them itself (see DecodedDataSet.recordOffsets). Default true. */
+  values?: boolean;
 }
 
 export class FlowDecoder {
@@ -60,7 +62,7 @@ export class FlowDecoder {
       }
       if (version === 10) {
         const session = `${d.exporter}:${d.exporterPort}`;
-        return { kind: "ipfix", datagram: d, session, message: decodeMessage(b, { session, cache: this.templates, lookup: this.ipfixLookup }) };
+        return { kind: "ipfix", datagram: d, session, message: decodeMessage(b, { session, cache: this.templates, lookup: this.ipfixLookup, values: this.opts.values ?? true }) };
       }
     }
     else {
@@ -75,7 +77,7 @@ export class FlowDecoder {
   /** A v9 datagram; FlowSets held for their template join it once this one brought it. */
   private decodeV9(d: Datagram, session: string): NetflowV9Decoded {
     const opts = { session, cache: this.templates, lookup: this.v9Lookup };
-    const m = decodeNetflowV9(d.bytes, opts);
+    const m = decodeNetflowV9(d.bytes, { ...opts, values: this.opts.values ?? true });
     let templates = false;
     for (const s of m.sets) {
       if (s.kind === "pending") this.pending.hold(session, s, d.receivedMs);

@@ -4,115 +4,90 @@
 import type { FlowRecord } from "../../flow-record/index.js";
 import { formatAddress } from "../../net/address.js";
 import { nsText } from "./ns-text.js";
-import type { TextBuffer } from "./text-buffer.js";
 
 /** "string" values are ASCII with nothing JSON or CSV must escape (names, addresses, MACs). */
 export type ColumnKind = "string" | "number";
 
+/** How a column's field is written: a number in decimal, ASCII text, Unix ns from ms (and ns within), a 16-octet address. */
+export type ColumnType = "number" | "text" | "time" | "address";
+
+type Field = keyof FlowRecord;
+
 export interface Column {
   name: string;
   kind: ColumnKind;
+  type: ColumnType;
+  /** The flow record field it reads. */
+  field: Field;
+  /** For a time: the field holding the nanoseconds within its milliseconds, if any. */
+  nsField?: Field;
   /** The value as text (numbers in decimal), or undefined when unset. */
   text(f: FlowRecord): string | undefined;
-  /** Writes the value's text (unquoted) and returns true, or writes nothing and returns false when unset. */
-  put(f: FlowRecord, w: TextBuffer): boolean;
 }
 
 /** A column of a numeric field. */
-function num(name: string, get: (f: FlowRecord) => number | undefined): Column {
-  return {
-    name, kind: "number", text: (f) => n(get(f)),
-    put(f, w) {
-      const v = get(f);
-      if (v === undefined) return false;
-      w.number(v);
-      return true;
-    },
-  };
+function num(name: string, field: Field): Column {
+  return { name, kind: "number", type: "number", field, text: (f) => n(f[field] as number | undefined) };
 }
 
 /** A column of an ASCII text field. */
-function str(name: string, get: (f: FlowRecord) => string | undefined): Column {
-  return {
-    name, kind: "string", text: get,
-    put(f, w) {
-      const v = get(f);
-      if (v === undefined) return false;
-      w.ascii(v);
-      return true;
-    },
-  };
+function str(name: string, field: Field): Column {
+  return { name, kind: "string", type: "text", field, text: (f) => f[field] as string | undefined };
 }
 
-function time(name: string, ms: (f: FlowRecord) => number | undefined, ns: (f: FlowRecord) => number | undefined): Column {
+function time(name: string, field: Field, nsField?: Field): Column {
   return {
-    name, kind: "number",
+    name, kind: "number", type: "time", field, ...(nsField ? { nsField } : {}),
     text: (f) => {
-      const v = ms(f);
-      return v === undefined ? undefined : nsText(v, ns(f));
-    },
-    put(f, w) {
-      const v = ms(f);
-      if (v === undefined) return false;
-      w.ns(v, ns(f));
-      return true;
+      const v = f[field] as number | undefined;
+      return v === undefined ? undefined : nsText(v, nsField ? ((f[nsField] as number | undefined) ?? 0) : undefined);
     },
   };
 }
 
-function address(name: string, get: (f: FlowRecord) => Uint8Array | undefined): Column {
-  return {
-    name, kind: "string", text: (f) => addr(get(f)),
-    put(f, w) {
-      const a = get(f);
-      if (!a || a.length !== 16) return false;
-      w.address(a);
-      return true;
-    },
-  };
+function address(name: string, field: Field): Column {
+  return { name, kind: "string", type: "address", field, text: (f) => addr(f[field] as Uint8Array | undefined) };
 }
 
 const n = (v: number | undefined): string | undefined => (v === undefined ? undefined : String(v));
 const addr = (a: Uint8Array | undefined): string | undefined => (a && a.length === 16 ? formatAddress(a) : undefined);
 
-const none = () => undefined;
-
 export const COMMON_COLUMNS: readonly Column[] = [
-  str("flow_type", (f) => f.flowType),
-  time("time_received_ns", (f) => f.receivedMs, (f) => f.receivedNs ?? 0),
-  num("sequence_num", (f) => f.sequence),
-  num("sampling_rate", (f) => f.samplingRate),
-  str("sampler_address", (f) => f.samplerAddress),
-  time("time_flow_start_ns", (f) => f.startMs, none),
-  time("time_flow_end_ns", (f) => f.endMs, none),
-  num("bytes", (f) => f.bytes),
-  num("packets", (f) => f.packets),
-  address("src_addr", (f) => f.src),
-  address("dst_addr", (f) => f.dst),
-  str("src_mac", (f) => f.srcMac),
-  str("dst_mac", (f) => f.dstMac),
-  num("etype", (f) => f.etype),
-  num("proto", (f) => f.proto),
-  num("src_port", (f) => f.sport),
-  num("dst_port", (f) => f.dport),
-  num("in_if", (f) => f.inIf),
-  num("out_if", (f) => f.outIf),
-  num("ip_tos", (f) => f.tos),
-  num("ip_ttl", (f) => f.ttl),
-  num("tcp_flags", (f) => f.tcpFlags),
-  num("icmp_type", (f) => f.icmpType),
-  num("icmp_code", (f) => f.icmpCode),
-  num("ipv6_flow_label", (f) => f.flowLabel),
-  num("fragment_id", (f) => f.fragmentId),
-  num("fragment_offset", (f) => f.fragmentOffset),
-  num("src_as", (f) => f.srcAsn),
-  num("dst_as", (f) => f.dstAsn),
-  str("next_hop", (f) => f.nextHop),
-  num("src_net", (f) => f.srcMask),
-  num("dst_net", (f) => f.dstMask),
-  str("bgp_next_hop", (f) => f.bgpNextHop),
-  num("src_vlan", (f) => f.srcVlan),
-  num("dst_vlan", (f) => f.dstVlan),
-  num("observation_domain_id", (f) => f.observationDomainId),
-  num("template_id", (f) => f.templateId),
+  str("flow_type", "flowType"),
+  time("time_received_ns", "receivedMs", "receivedNs"),
+  num("sequence_num", "sequence"),
+  num("sampling_rate", "samplingRate"),
+  str("sampler_address", "samplerAddress"),
+  time("time_flow_start_ns", "startMs"),
+  time("time_flow_end_ns", "endMs"),
+  num("bytes", "bytes"),
+  num("packets", "packets"),
+  address("src_addr", "src"),
+  address("dst_addr", "dst"),
+  str("src_mac", "srcMac"),
+  str("dst_mac", "dstMac"),
+  num("etype", "etype"),
+  num("proto", "proto"),
+  num("src_port", "sport"),
+  num("dst_port", "dport"),
+  num("in_if", "inIf"),
+  num("out_if", "outIf"),
+  num("ip_tos", "tos"),
+  num("ip_ttl", "ttl"),
+  num("tcp_flags", "tcpFlags"),
+  num("icmp_type", "icmpType"),
+  num("icmp_code", "icmpCode"),
+  num("ipv6_flow_label", "flowLabel"),
+  num("fragment_id", "fragmentId"),
+  num("fragment_offset", "fragmentOffset"),
+  num("src_as", "srcAsn"),
+  num("dst_as", "dstAsn"),
+  str("next_hop", "nextHop"),
+  num("src_net", "srcMask"),
+  num("dst_net", "dstMask"),
+  str("bgp_next_hop", "bgpNextHop"),
+  num("src_vlan", "srcVlan"),
+  num("dst_vlan", "dstVlan"),
+  num("observation_domain_id", "observationDomainId"),
+  num("template_id", "templateId"),
 ];

@@ -5,6 +5,7 @@ import type { FlowRecord } from "../../flow-record/index.js";
 import { COMMON_COLUMNS } from "./common-columns.js";
 import type { FileEncoder, RecordFormat } from "./formatter.js";
 import { TextBuffer } from "./text-buffer.js";
+import { compileTextWriter } from "./text-record-writer.js";
 
 function csvField(v: string): string {
   return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
@@ -31,15 +32,14 @@ export class CommonCsv implements RecordFormat, FileEncoder<FlowRecord> {
   }
 
   private readonly out = new TextBuffer();
+  private readonly columns = compileTextWriter("csv");
 
   encode(batch: readonly FlowRecord[]): Uint8Array {
     const w = this.out;
     w.reset();
+    const columns = this.columns;
     for (const f of batch) {
-      for (let i = 0; i < COMMON_COLUMNS.length; i++) {
-        if (i > 0) w.byte(44);
-        COMMON_COLUMNS[i]!.put(f, w); // unset: an empty field
-      }
+      columns(f, w); // unset: an empty field
       for (const name of this.enrichColumns) {
         w.byte(44);
         w.utf8(csvField(f.enriched?.[name] ?? ""));

@@ -1,9 +1,9 @@
 // "common" as NDJSON: one object per flow record, unset fields left out,
 // enrichment columns after the common ones as strings.
 import type { FlowRecord } from "../../flow-record/index.js";
-import { COMMON_COLUMNS } from "./common-columns.js";
 import type { FileEncoder, RecordFormat } from "./formatter.js";
 import { TextBuffer } from "./text-buffer.js";
+import { compileTextWriter } from "./text-record-writer.js";
 
 export class CommonNdjson implements RecordFormat, FileEncoder<FlowRecord> {
   readonly extension = "ndjson";
@@ -25,28 +25,15 @@ export class CommonNdjson implements RecordFormat, FileEncoder<FlowRecord> {
   }
 
   private readonly out = new TextBuffer();
-  // Each column's `"name":` once, as bytes.
-  private readonly keys = COMMON_COLUMNS.map((c) => `"${c.name}":`);
+  private readonly columns = compileTextWriter("ndjson");
 
   encode(batch: readonly FlowRecord[]): Uint8Array {
     const w = this.out;
+    const columns = this.columns;
     w.reset();
     for (const f of batch) {
       w.byte(123); // {
-      let first = true;
-      for (let i = 0; i < COMMON_COLUMNS.length; i++) {
-        const c = COMMON_COLUMNS[i]!;
-        const mark = w.pos;
-        if (!first) w.byte(44);
-        w.ascii(this.keys[i]!);
-        if (c.kind === "string") w.byte(34);
-        if (!c.put(f, w)) {
-          w.pos = mark; // unset: left out
-          continue;
-        }
-        if (c.kind === "string") w.byte(34);
-        first = false;
-      }
+      columns(f, w);
       for (const name of this.enrichColumns) {
         const v = f.enriched?.[name];
         if (v !== undefined) w.utf8(`,${JSON.stringify(name)}:${JSON.stringify(v)}`);

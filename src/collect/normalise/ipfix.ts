@@ -4,7 +4,8 @@
 import type { DecodedMessage } from "../../ipfix/index.js";
 import type { FlowRecord } from "../../flow-record/index.js";
 import type { Datagram } from "../datagram.js";
-import { compileTemplate, type RecordTimes } from "./information-elements.js";
+import { compileTemplate } from "./information-elements.js";
+import { directSamplingRate, flowReaderFor, valuesOf, type DirectFacts } from "./flow-reader.js";
 import { samplingRateOf, type ExporterState } from "./exporter-state.js";
 
 export function normaliseIpfix(m: DecodedMessage, session: string, d: Datagram, state: ExporterState, out: FlowRecord[]): void {
@@ -25,19 +26,32 @@ export function normaliseIpfix(m: DecodedMessage, session: string, d: Datagram, 
       }
       continue;
     }
-    const { setters } = compileTemplate(set.template);
     const facts = state.get(session, domain);
-    for (const values of set.records) {
+    const direct = set.recordOffsets ? flowReaderFor(set.template) : undefined;
+    const offsets = set.recordOffsets;
+    // Records the codec left undecoded but this reader cannot take: decoded here, the general way.
+    const values = offsets && !direct ? valuesOf(set.template, d.bytes, offsets) : set.records;
+    const count = direct && offsets ? offsets.length - 1 : values.length;
+    const { setters } = compileTemplate(set.template);
+    for (let r = 0; r < count; r++) {
       const f: FlowRecord = {
         flowType: "IPFIX", receivedMs: d.receivedMs, receivedNs: d.receivedNs, sequence: h.sequenceNumber, samplerAddress: d.exporter,
         bytes: 0, packets: 0, observationDomainId: domain, templateId: set.setId,
       };
-      const t: RecordTimes = {};
-      for (let i = 0; i < setters.length; i++) {
-        const s = setters[i];
-        if (s) s(f, values[i]!, t);
+      const t: DirectFacts = {};
+      let rate: number | undefined;
+      if (direct) {
+        direct.read(d.bytes, offsets![r]!, f, t);
+        rate = directSamplingRate(t);
+      } else {
+        const v = values[r]!;
+        for (let i = 0; i < setters.length; i++) {
+          const s = setters[i];
+          if (s) s(f, v[i]!, t);
+        }
+        rate = samplingRateOf(ids, v);
       }
-      const rate = samplingRateOf(ids, values) ?? facts?.samplingRate;
+      rate ??= facts?.samplingRate;
       if (rate !== undefined) f.samplingRate = rate;
       const init = t.systemInitMs ?? facts?.systemInitMs;
       if (f.startMs === undefined && t.startSysUpMs !== undefined && init !== undefined) f.startMs = init + t.startSysUpMs;

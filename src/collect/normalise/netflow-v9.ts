@@ -3,9 +3,10 @@
 // LAST_SWITCHED through the header's clocks, the source ID as observation
 // domain, sampling from the exporter's options data (per source ID).
 import type { FlowRecord } from "../../flow-record/index.js";
-import { switchedTimes, type NetflowV9Decoded } from "../../netflow-v9/index.js";
+import { switchedTimes, switchedToUnixMs, type NetflowV9Decoded } from "../../netflow-v9/index.js";
 import type { Datagram } from "../datagram.js";
 import { compileTemplate, type RecordTimes } from "./information-elements.js";
+import { directSamplingRate, flowReaderFor, valuesOf, type DirectFacts } from "./flow-reader.js";
 import { samplingRateOf, type ExporterState } from "./exporter-state.js";
 
 export function normaliseNetflowV9(m: NetflowV9Decoded, session: string, d: Datagram, state: ExporterState, out: FlowRecord[]): void {
@@ -23,22 +24,37 @@ export function normaliseNetflowV9(m: NetflowV9Decoded, session: string, d: Data
       }
       continue;
     }
-    const { setters } = compileTemplate(set.template);
     const facts = state.get(session, h.sourceId);
-    for (const values of set.records) {
+    const offsets = set.recordOffsets;
+    const direct = offsets ? flowReaderFor(set.template) : undefined;
+    const values = offsets && !direct ? valuesOf(set.template, d.bytes, offsets) : set.records;
+    const count = direct && offsets ? offsets.length - 1 : values.length;
+    const { setters } = compileTemplate(set.template);
+    for (let r = 0; r < count; r++) {
       const f: FlowRecord = {
         flowType: "NETFLOW_V9", receivedMs: d.receivedMs, receivedNs: d.receivedNs, sequence: h.sequenceNumber, samplerAddress: d.exporter,
         bytes: 0, packets: 0, observationDomainId: h.sourceId, templateId: set.flowSetId,
       };
-      const t: RecordTimes = {};
-      for (let i = 0; i < setters.length; i++) {
-        const s = setters[i];
-        if (s) s(f, values[i]!, t);
+      let rate: number | undefined;
+      if (direct) {
+        const t: DirectFacts = {};
+        direct.read(d.bytes, offsets![r]!, f, t);
+        if (t.startSysUpMs !== undefined) f.startMs = switchedToUnixMs(t.startSysUpMs, h);
+        if (t.endSysUpMs !== undefined) f.endMs = switchedToUnixMs(t.endSysUpMs, h);
+        rate = directSamplingRate(t);
+      } else {
+        const v = values[r]!;
+        const t: RecordTimes = {};
+        for (let i = 0; i < setters.length; i++) {
+          const s = setters[i];
+          if (s) s(f, v[i]!, t);
+        }
+        const { start, end } = switchedTimes(set.template, v, h);
+        if (start !== undefined) f.startMs = start;
+        if (end !== undefined) f.endMs = end;
+        rate = samplingRateOf(ids, v);
       }
-      const { start, end } = switchedTimes(set.template, values, h);
-      if (start !== undefined) f.startMs = start;
-      if (end !== undefined) f.endMs = end;
-      const rate = samplingRateOf(ids, values) ?? facts?.samplingRate;
+      rate ??= facts?.samplingRate;
       if (rate !== undefined) f.samplingRate = rate;
       out.push(f);
     }

@@ -14,7 +14,7 @@ import { mkdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Chunk, FileEncoder, Format } from "../format/formatter.js";
 import { emptyOutputStats, type BatchWriter } from "./batch-writer.js";
-import { ChunkStream } from "./chunk-stream.js";
+import { ChunkStream, FILE_STREAM_BUFFER } from "./chunk-stream.js";
 import { windowRuns, windowStart } from "./windows.js";
 
 export interface RotatingFilesOptions {
@@ -97,7 +97,7 @@ export class RotatingFiles<T> implements BatchWriter<T> {
     const dir = join(this.opts.directory, ...partitionDirs(windowStart, this.opts.level));
     await mkdir(dir, { recursive: true });
     const path = join(dir, `${this.opts.prefix}-${windowStamp(windowStart)}.${this.format.extension}`);
-    const out = new ChunkStream(createWriteStream(`${path}.tmp`, { flags: "w" }));
+    const out = new ChunkStream(createWriteStream(`${path}.tmp`, { flags: "w", highWaterMark: FILE_STREAM_BUFFER }));
     const encoder = this.format.open();
     const f = { windowStart, path, out, encoder };
     this.stats.bytes += await out.write(encoder.begin());

@@ -4,7 +4,7 @@
 import { createWriteStream } from "node:fs";
 import type { Format } from "../format/formatter.js";
 import { emptyOutputStats, type BatchWriter } from "./batch-writer.js";
-import { ChunkStream } from "./chunk-stream.js";
+import { ChunkStream, FILE_STREAM_BUFFER } from "./chunk-stream.js";
 
 export class StreamWriter<T> implements BatchWriter<T> {
   readonly stats = emptyOutputStats();
@@ -16,7 +16,7 @@ export class StreamWriter<T> implements BatchWriter<T> {
   /** `path` undefined or "-": standard output. */
   constructor(format: Format<T>, path: string | undefined) {
     this.own = path !== undefined && path !== "-";
-    this.out = new ChunkStream(this.own ? createWriteStream(path!, { flags: "w" }) : process.stdout);
+    this.out = new ChunkStream(this.own ? createWriteStream(path!, { flags: "w", highWaterMark: FILE_STREAM_BUFFER }) : process.stdout);
     this.encoder = format.open();
     this.stats.files = this.own ? 1 : 0;
   }
