@@ -11,6 +11,7 @@ export { encodeMessage, type DataSetSpec, type MessageSpec, type SetSpec, type T
 export { decodeMessage, type DecodeOptions, type DecodedDataSet, type DecodedMessage, type DecodedSet } from "./message-decoder.js";
 export type { DecodedTemplateSet, TemplateWithdrawal } from "./template-set-decoder.js";
 export { ianaLookup, type DecodedTemplate, type TemplateField } from "./decoded-template.js";
+export { ianaLookupWithV9Compat } from "./netflow-v9-compat.js";
 export type { DecodeError, DecodeErrorCode } from "./decode-error.js";
 export { TemplateCache, type CachedTemplate, type TemplateCacheOptions } from "./template-cache.js";
 export type { MessageHeader } from "./wire.js";

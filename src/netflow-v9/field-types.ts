@@ -7,29 +7,15 @@
 // such as softflowd, with flowEndReason 136, use them). Scope fields of options
 // templates are not elements at all: their ID is a scope type.
 import type { AbstractType } from "../ipfix/abstract-types.js";
-import type { ElementLookup, InformationElement } from "../ipfix/information-element.js";
+import type { ElementLookup } from "../ipfix/information-element.js";
 import { elementById } from "../ipfix/registry.generated.js";
+import { netflowV9CompatElement } from "../ipfix/netflow-v9-compat.js";
 import { SCOPE_CACHE, SCOPE_INTERFACE, SCOPE_LINE_CARD, SCOPE_SYSTEM, SCOPE_TEMPLATE } from "./wire.js";
-
-/** RFC 3954 field types that IANA deprecated and the registry here omits, under IANA's names and types. */
-const RFC3954_ONLY: ReadonlyMap<number, InformationElement> = new Map(
-  (
-    [
-      [34, "samplingInterval", "unsigned32"],
-      [35, "samplingAlgorithm", "unsigned8"],
-      [38, "engineType", "unsigned8"],
-      [39, "engineId", "unsigned8"],
-      [48, "samplerId", "unsigned8"],
-      [49, "samplerMode", "unsigned8"],
-      [50, "samplerRandomInterval", "unsigned32"],
-    ] as const
-  ).map(([id, name, type]) => [id, { id, name, type }]),
-);
 
 /** The decoder's default: field types 1-127 as IPFIX elements; everything else unknown (octets). */
 export const netflowV9Lookup: ElementLookup = (enterprise, id) => {
   if (enterprise !== 0 || id < 1 || id > 127) return undefined;
-  return elementById(id) ?? RFC3954_ONLY.get(id);
+  return elementById(id) ?? netflowV9CompatElement(id);
 };
 
 /** The default, and 128-32767 as the IANA elements of the same ID (softflowd's flowEndReason 136, say). */

@@ -7,7 +7,7 @@ import * as assert from "node:assert/strict";
 import { Collector } from "../../src/collect/collector.js";
 import type { Datagram } from "../../src/collect/datagram.js";
 import { KeptRecords } from "./kept-records.js";
-import { field, type Template } from "../../src/ipfix/index.js";
+import { encodeMessage, field, type Template } from "../../src/ipfix/index.js";
 import { encodeNetflowV9 } from "../../src/netflow-v9/index.js";
 import { formatAddress } from "../../src/net/address.js";
 
@@ -55,6 +55,24 @@ describe("collector stages", () => {
       assert.equal(kept.records[0]!.samplingRate, 100);
       assert.deepEqual([kept.records[0]!.bytes, kept.records[0]!.packets], renormalize ? [150_000, 300] : [1500, 3]);
     }
+  });
+
+  test("IPFIX options' samplerRandomInterval (an ID IANA keeps for v9 compatibility, untyped in its registry) sets the rate, as pmacct's nfprobe sends it", async () => {
+    const { kept, c } = collector();
+    const options: Template = { id: 4096, scopeFieldCount: 1, fields: [field("exportingProcessId"), { id: 48, length: 1, type: "unsigned8" }, { id: 50, length: 4, type: "unsigned32" }] };
+    const data: Template = { id: 1024, fields: [field("sourceIPv4Address"), field("destinationIPv4Address"), field("octetDeltaCount"), field("packetDeltaCount")] };
+    const m = encodeMessage({
+      exportTime: 1_700_000_000, sequenceNumber: 0, observationDomainId: 77,
+      sets: [
+        { kind: "templates", options: true, templates: [options] },
+        { kind: "templates", templates: [data] },
+        { kind: "data", template: options, records: [[0x7f000001, 1, 16]] },
+        { kind: "data", template: data, records: [["198.51.100.1", "203.0.113.9", 1500n, 3n]] },
+      ],
+    });
+    await c.handle([at(1000, m)]);
+    assert.equal(kept.records.length, 1);
+    assert.equal(kept.records[0]!.samplingRate, 16);
   });
 
   test("held data whose template does not come within 10 s is dropped and counted", async () => {

@@ -3,7 +3,7 @@
 // octets; `-t sflow`: sFlow v5, by the first four). Template state lives here, scoped per exporter (address and
 // port) as RFC 7011 section 8 and RFC 3954 section 5 ask, bounded by the
 // template cache's cap.
-import { decodeMessage, ianaLookup, TemplateCache, type DecodedMessage, type ElementLookup, type InformationElement } from "../../ipfix/index.js";
+import { decodeMessage, ianaLookupWithV9Compat, TemplateCache, type DecodedMessage, type ElementLookup, type InformationElement } from "../../ipfix/index.js";
 import { withMapping } from "./ie-mapping.js";
 import { decodeNetflowV5, type NetflowV5Datagram, type NetflowV5Error } from "../../netflow-v5/index.js";
 import { decodeNetflowV9, decodePendingFlowSet, netflowV9IanaLookup, type NetflowV9Decoded } from "../../netflow-v9/index.js";
@@ -41,7 +41,8 @@ export class FlowDecoder {
   private readonly v9Lookup: ElementLookup;
 
   constructor(private readonly opts: FlowDecoderOptions) {
-    this.ipfixLookup = opts.mapping ? withMapping(opts.mapping, ianaLookup) : ianaLookup;
+    // IPFIX as IANA has it, with the IDs it keeps for v9 compatibility (samplingInterval in IPFIX options).
+    this.ipfixLookup = opts.mapping ? withMapping(opts.mapping, ianaLookupWithV9Compat) : ianaLookupWithV9Compat;
     this.v9Lookup = opts.mapping ? withMapping(opts.mapping, netflowV9IanaLookup) : netflowV9IanaLookup;
     this.templates = new TemplateCache({ maxTemplates: opts.maxTemplates ?? 4096, maxAgeMs: opts.templateTimeoutMs ?? 30 * 60_000 });
   }
