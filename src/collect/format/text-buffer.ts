@@ -10,6 +10,8 @@ const encoder = new TextEncoder();
 
 export class TextBuffer {
   buf = new Uint8Array(1 << 16);
+  /** The same octets, for stores of four at a time. */
+  view = new DataView(this.buf.buffer);
   pos = 0;
 
   /** Starts a batch; the previous batch's bytes are no longer valid. */
@@ -27,6 +29,7 @@ export class TextBuffer {
     const next = new Uint8Array(Math.max(this.buf.length * 2, this.pos + n));
     next.set(this.buf.subarray(0, this.pos));
     this.buf = next;
+    this.view = new DataView(next.buffer);
   }
 
   byte(c: number): void {

@@ -17,9 +17,16 @@ export type TextLayout = "ndjson" | "csv";
 // Field names are identifiers from FlowRecord, not input: safe to place in generated code.
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** Literal stores of an ASCII constant (a column's `,"name":`): no loop, no lookup. */
+/** Literal stores of an ASCII constant (a column's `"name":`), four octets at a time: no loop, no lookup. */
 function storeCode(text: string): string {
-  return Array.from(text, (ch) => `b[p++] = ${ch.charCodeAt(0)};`).join(" ");
+  const out: string[] = [];
+  let i = 0;
+  for (; i + 4 <= text.length; i += 4) {
+    const word = ((text.charCodeAt(i) << 24) | (text.charCodeAt(i + 1) << 16) | (text.charCodeAt(i + 2) << 8) | text.charCodeAt(i + 3)) >>> 0;
+    out.push(`dv.setUint32(p, 0x${word.toString(16)}); p += 4;`);
+  }
+  for (; i < text.length; i++) out.push(`b[p++] = ${text.charCodeAt(i)};`);
+  return out.join(" ");
 }
 
 /** Room a value of the column can take, for one `ensure` per record; text fields make their own room. */
@@ -35,7 +42,7 @@ function valueCode(c: Column): { test: string; write: string } {
       return { test: `${v} !== undefined`, write: `p = putNumber(b, p, ${v});` };
     case "text":
       // Any length: room is made for it here.
-      return { test: `${v} !== undefined`, write: `w.pos = p; w.ensure(${v}.length + 2); b = w.buf; p = putAscii(b, p, ${v});` };
+      return { test: `${v} !== undefined`, write: `w.pos = p; w.ensure(${v}.length + 2); b = w.buf; dv = w.view; p = putAscii(b, p, ${v});` };
     case "time":
       return { test: `${v} !== undefined`, write: `p = putNs(b, p, ${v}, ${c.nsField ? `f.${c.nsField} ?? 0` : "undefined"});` };
     case "address":
@@ -45,7 +52,7 @@ function valueCode(c: Column): { test: string; write: string } {
 
 function source(layout: TextLayout, columns: readonly Column[]): string {
   const fixed = columns.reduce((n, c) => n + c.name.length + 4 + room(c), 0);
-  const lines = [`w.ensure(${fixed}); let b = w.buf; let p = w.pos;`];
+  const lines = [`w.ensure(${fixed}); let b = w.buf; let dv = w.view; let p = w.pos;`];
   if (layout === "ndjson") {
     // `sep`: whether a member has been written, so the next one starts with a comma.
     lines.push("let sep = false;");
