@@ -75,6 +75,22 @@ describe("collector stages", () => {
     assert.equal(kept.records[0]!.samplingRate, 16);
   });
 
+  test("ICMP type and code from the destination port where the template has no ICMP element (softflowd, pmacct), the element's own where it has", async () => {
+    const { kept, c } = collector();
+    const bare: Template = { id: 1024, fields: [field("sourceIPv4Address"), field("destinationIPv4Address"), field("protocolIdentifier"), field("destinationTransportPort"), field("octetDeltaCount"), field("packetDeltaCount")] };
+    const typed: Template = { id: 1025, fields: [...bare.fields, field("icmpTypeCodeIPv4")] };
+    const m = encodeMessage({
+      exportTime: 1_700_000_000, sequenceNumber: 0, observationDomainId: 1,
+      sets: [
+        { kind: "templates", templates: [bare, typed] },
+        { kind: "data", template: bare, records: [["198.51.100.1", "203.0.113.9", 1, 0x0303, 84n, 1n], ["198.51.100.1", "203.0.113.9", 17, 0x0303, 84n, 1n]] },
+        { kind: "data", template: typed, records: [["198.51.100.1", "203.0.113.9", 1, 0x0303, 84n, 1n, 0x0800]] },
+      ],
+    });
+    await c.handle([at(1000, m)]);
+    assert.deepEqual(kept.records.map((r) => [r.proto, r.dport, r.icmpType, r.icmpCode]), [[1, 0x0303, 3, 3], [17, 0x0303, undefined, undefined], [1, 0x0303, 8, 0]]);
+  });
+
   test("held data whose template does not come within 10 s is dropped and counted", async () => {
     const { kept, c } = collector();
     const data = encodeNetflowV9({ ...header, sets: [{ kind: "data", template: TEMPLATE, records: [["198.51.100.1", "203.0.113.9", 1, 1, 0, 0]] }] });

@@ -4,6 +4,7 @@
 import type { DecodedMessage } from "../../ipfix/index.js";
 import type { FlowRecord } from "../../flow-record/index.js";
 import type { Datagram } from "../datagram.js";
+import { icmpFromPort } from "./icmp-in-port.js";
 import { compileTemplate } from "./information-elements.js";
 import { directSamplingRate, flowReaderFor, valuesOf, type DirectFacts } from "./flow-reader.js";
 import { samplingRateOf, type ExporterState } from "./exporter-state.js";
@@ -58,6 +59,7 @@ export function normaliseIpfix(m: DecodedMessage, session: string, d: Datagram, 
       if (f.endMs === undefined && t.endSysUpMs !== undefined && init !== undefined) f.endMs = init + t.endSysUpMs;
       if (f.startMs === undefined && t.startDeltaUs !== undefined) f.startMs = h.exportTime * 1000 - t.startDeltaUs / 1000;
       if (f.endMs === undefined && t.endDeltaUs !== undefined) f.endMs = h.exportTime * 1000 - t.endDeltaUs / 1000;
+      icmpFromPort(f);
       out.push(f);
     }
   }

@@ -1,10 +1,11 @@
 // NetFlow v5 records as flow records: sysUptime times to Unix time through
 // the header's clock pair, sampling from the header, ICMP type and code from
-// the destination port where exporters put them (type << 8 | code).
+// the destination port (icmp-in-port.ts).
 import type { FlowRecord } from "../../flow-record/index.js";
 import { parseAddress } from "../../net/address.js";
 import { exportUnixMs, uptimeToUnixMs, type NetflowV5Datagram } from "../../netflow-v5/index.js";
 import type { Datagram } from "../datagram.js";
+import { icmpFromPort } from "./icmp-in-port.js";
 
 export function normaliseNetflowV5(m: NetflowV5Datagram, d: Datagram, out: FlowRecord[]): void {
   const h = m.header;
@@ -38,10 +39,7 @@ export function normaliseNetflowV5(m: NetflowV5Datagram, d: Datagram, out: FlowR
       srcMask: r.srcMask,
       dstMask: r.dstMask,
     };
-    if (r.protocol === 1) {
-      f.icmpType = r.dstPort >> 8;
-      f.icmpCode = r.dstPort & 0xff;
-    }
+    icmpFromPort(f);
     out.push(f);
   }
 }

@@ -5,6 +5,7 @@
 import type { FlowRecord } from "../../flow-record/index.js";
 import { switchedTimes, switchedToUnixMs, type NetflowV9Decoded } from "../../netflow-v9/index.js";
 import type { Datagram } from "../datagram.js";
+import { icmpFromPort } from "./icmp-in-port.js";
 import { compileTemplate, type RecordTimes } from "./information-elements.js";
 import { directSamplingRate, flowReaderFor, valuesOf, type DirectFacts } from "./flow-reader.js";
 import { samplingRateOf, type ExporterState } from "./exporter-state.js";
@@ -56,6 +57,7 @@ export function normaliseNetflowV9(m: NetflowV9Decoded, session: string, d: Data
       }
       rate ??= facts?.samplingRate;
       if (rate !== undefined) f.samplingRate = rate;
+      icmpFromPort(f);
       out.push(f);
     }
   }
