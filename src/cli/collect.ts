@@ -1,32 +1,14 @@
-// `rfm collect`: RustFlow's collector flags, so its users can switch.
+// `rfm collect`: RustFlow's collector flags, so its users can switch; or the
+// same settings from a [collect] table (`-c FILE`), which may list several
+// listeners, with the flags given overriding its keys.
 import { availableParallelism } from "node:os";
 import { Command, InvalidArgumentError, Option } from "commander";
-import { runCollect, type Serialization } from "../collect/run.js";
+import { runCollect } from "../collect/run.js";
 import { parseDuration } from "../config/duration.js";
+import { ConfigError, formatIssue, loadCollectConfigFile } from "../config/index.js";
+import { settingsFromFile, settingsFromFlags, type CollectFlags } from "./collect-settings.js";
 import { parseEnrichSpec, type EnrichSpec } from "../collect/enrich/enrich-spec.js";
 import { parseListenAddress, type ListenAddress } from "../collect/enrich/listen-address.js";
-
-interface CollectOptions {
-  flowType: "netflow" | "sflow";
-  pcap?: string;
-  host: string;
-  port?: number;
-  format: "raw" | "common";
-  serialization: Serialization;
-  output?: string;
-  interval?: number;
-  level: number;
-  prefix: string;
-  exec?: string;
-  renormalize?: boolean;
-  templateTimeout: number;
-  ieMapping?: string;
-  enrich?: EnrichSpec[];
-  bmp?: ListenAddress;
-  metricsHost: string;
-  workers?: number;
-  metricsPort?: number;
-}
 
 function count(v: string): number {
   if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 64) throw new InvalidArgumentError("a number of threads, 1 to 64");
@@ -70,9 +52,10 @@ function duration(v: string): number {
 export function collectCommand(): Command {
   return new Command("collect")
     .description("receive NetFlow v5/v9, IPFIX and sFlow v5 over UDP, or read them from a capture file, and write them as JSON, CSV, Protobuf or Parquet")
-    .addOption(new Option("-t, --flow-type <type>", "what the datagrams carry: netflow (v5, v9 and IPFIX by version) or sflow").choices(["netflow", "sflow"]).makeOptionMandatory())
+    .option("-c, --config <path>", "the settings from the [collect] table of this TOML file (one or more listeners); flags given override its keys")
+    .addOption(new Option("-t, --flow-type <type>", "what the datagrams carry: netflow (v5, v9 and IPFIX by version) or sflow (required without -c)").choices(["netflow", "sflow"]))
     .option("-H, --host <address>", "address to listen on (:: takes IPv4 too)", "::")
-    .option("--workers <n>", "threads receiving and decoding UDP, each with its own socket on the port (one exporter stays on one; default: the core count)", count)
+    .option("--workers <n>", "threads receiving and decoding UDP, each with its own socket on the port (one exporter stays on one; default: the core count, 1 with -s parquet or --bmp)", count)
     .option("-p, --port <port>", "UDP port (default 2055 for netflow, 6343 for sflow)", port)
     .option("--pcap <file>", "read UDP datagrams from a pcap or pcapng file instead of listening")
     .addOption(new Option("-f, --format <format>", "raw: one object per datagram; common: one normalised flow per record").choices(["raw", "common"]).default("raw"))
@@ -105,30 +88,28 @@ Examples:
   rfm collect -t netflow --pcap big.pcap -f common -o out/ -i 5m -l 1 -x 'gzip %f'
   rfm collect -t netflow -f common --enrich 'type=prefix_lookup,source=asn.csv,key=dst_addr,fields=asn:dst_asn;org:dst_org,reload=watch'
   rfm collect -t netflow -f common --enrich 'type=prefix_lookup,source=GeoLite2-City.mmdb,key=src_addr,fields=country.iso_code:src_country'
-  rfm collect -t netflow -f common --bmp 127.0.0.1:11019  src_as/dst_as from a router's BMP feed`,
+  rfm collect -t netflow -f common --bmp 127.0.0.1:11019  src_as/dst_as from a router's BMP feed
+  rfm collect -c /etc/rfm/rfm.toml                        the [collect] table: every listener it lists, one output
+  rfm collect -c /etc/rfm/rfm.toml -o -                   the same, written to standard output instead`,
     )
-    .action(async (opts: CollectOptions) => {
-      process.exitCode = await runCollect({
-        protocol: opts.flowType,
-        ...(opts.pcap !== undefined ? { pcap: opts.pcap } : {}),
-        host: opts.host,
-        port: opts.port ?? (opts.flowType === "sflow" ? 6343 : 2055),
-        format: opts.format,
-        serialization: opts.serialization,
-        ...(opts.output !== undefined ? { output: opts.output } : {}),
-        ...(opts.interval !== undefined ? { intervalMs: opts.interval } : {}),
-        level: opts.level,
-        prefix: opts.prefix,
-        ...(opts.exec !== undefined ? { exec: opts.exec } : {}),
-        renormalize: opts.renormalize ?? false,
-        templateTimeoutMs: opts.templateTimeout,
-        ...(opts.ieMapping !== undefined ? { ieMapping: opts.ieMapping } : {}),
-        enrich: opts.enrich ?? [],
-        ...(opts.bmp !== undefined ? { bmp: opts.bmp } : {}),
-        metricsHost: opts.metricsHost,
-        workers: opts.workers ?? availableParallelism(),
-        // A capture file is a batch job: no endpoint unless asked for.
-        metricsPort: opts.metricsPort ?? (opts.pcap !== undefined ? 0 : 9090),
-      });
+    .action(async (opts: CollectFlags, cmd: Command) => {
+      const cores = availableParallelism();
+      if (opts.config === undefined) {
+        if (opts.flowType === undefined) cmd.error("error: required option '-t, --flow-type <type>' not specified (or -c FILE, with a [collect] table)");
+        process.exitCode = await runCollect(settingsFromFlags({ ...opts, flowType: opts.flowType! }, cores));
+        return;
+      }
+      let loaded;
+      try {
+        loaded = await loadCollectConfigFile(opts.config);
+      } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        for (const issue of e.issues) process.stderr.write(`rfm collect: ${formatIssue(e.source, issue)}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      const resolved = settingsFromFile(opts, (flag) => cmd.getOptionValueSource(flag) === "cli", loaded.config.collect, opts.config, cores);
+      if ("usage" in resolved) cmd.error(`error: ${resolved.usage}`);
+      else process.exitCode = await runCollect(resolved.settings, resolved.names);
     });
 }

@@ -1,7 +1,7 @@
 // Fuzz: cases of the shared engine (test/fuzz) on config files as
-// `rfm config check` reads them: examples/rfm.toml and configs of the other
-// tables, cut at every offset, mutated, with TOML tokens and whole lines
-// spliced in. parseConfig returns or throws a ConfigError with well-formed
+// `rfm config check` reads them: examples/rfm.toml, examples/collect.toml
+// and configs of the other tables, cut at every offset, mutated, with TOML
+// tokens and whole lines spliced in. parseAnyConfig returns or throws a ConfigError with well-formed
 // issues, and takes no case over 100 ms. The bench runs 1,000,000 cases,
 // CI 100,000 like every decoder (a config parse costs ten times a binary
 // decode: this file takes some 20 s).

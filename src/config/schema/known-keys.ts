@@ -12,14 +12,17 @@ interface SchemaNode {
   wrapped?: SchemaNode;
   entries?: Readonly<Record<string, SchemaNode>>;
   item?: SchemaNode;
+  getter?: (input: unknown) => SchemaNode;
 }
 
 // Looks through optionals and pipes to the schema of the value as written: a
-// pipe's last schema (a table's first is only its date-time check).
+// pipe's last schema (a table's first is only its date-time check). A lazy
+// schema picks by the value's type (a string or a table): a table's is taken.
 function unwrap(schema: SchemaNode): SchemaNode {
   for (;;) {
     if (schema.pipe) schema = schema.pipe.filter((step) => step.kind === "schema").at(-1) ?? schema;
     else if (schema.type === "optional" && schema.wrapped) schema = schema.wrapped;
+    else if (schema.type === "lazy" && schema.getter) schema = schema.getter({});
     else return schema;
   }
 }

@@ -1,12 +1,13 @@
 // Config files as `rfm config check` reads them: the bytes as UTF-8 text,
-// then parseConfig (TOML syntax, every schema, the cross-key rules, line
-// location, suggestions, warnings). Seeds: examples/rfm.toml and configs
-// that reach the tables the example leaves out; a TOML dictionary lets
-// mutations spell tables, keys and values.
-// Contract: parseConfig returns a config or throws ConfigError, whose issues
-// each have a key, a message and (if any) a line inside the file.
+// then parseAnyConfig (TOML syntax, every schema of [agent] and [collect],
+// the cross-key rules, line location, suggestions, warnings). Seeds:
+// examples/rfm.toml, examples/collect.toml and configs that reach the tables
+// the examples leave out; a TOML dictionary lets mutations spell tables, keys
+// and values.
+// Contract: parseAnyConfig returns a config or throws ConfigError, whose
+// issues each have a key, a message and (if any) a line inside the file.
 import { readFileSync } from "node:fs";
-import { ConfigError, parseConfig } from "../../../src/config/index.js";
+import { ConfigError, parseAnyConfig } from "../../../src/config/index.js";
 import { packagePath } from "../../../src/paths.js";
 import type { Seed } from "../mutator.js";
 import { count, violation, type FuzzTarget } from "../target.js";
@@ -32,12 +33,36 @@ const CONFIGS: Record<string, string> = {
     "max_files = 3",
     "",
   ].join("\n"),
+  collect: [
+    "[collect]",
+    'flow_type = "netflow"',
+    'host = "127.0.0.1"',
+    'format = "common"',
+    'serialization = "csv"',
+    'output = "/var/lib/rfm/flows"',
+    'interval = "5m"',
+    'exec = "gzip %f"',
+    'enrich = ["type=prefix_lookup,source=asn.csv,key=dst_addr,fields=asn:dst_asn"]',
+    "[[collect.enrich]]",
+    'type = "exact"',
+    'source = "p.csv"',
+    'key = "proto"',
+    'key_column = "p"',
+    'fields = { name = "proto_name" }',
+    "[[collect.listeners]]",
+    'type = "sflow"',
+    "port = 6343",
+    "workers = 2",
+    "",
+  ].join("\n"),
   enrich: '[agent]\ninterfaces = ["eth0"]\n[agent.enrich.mmdb]\nasn_db = "/var/lib/GeoIP/GeoLite2-ASN.mmdb"\ncity_db = ""\n[agent.enrich.rib.bmp]\nhost = "::1"\nport = 11019\n[agent.control]\nsocket = "/run/rfm/rfm.sock"\n',
 };
 
 const TOKENS = [
   "[agent]", "[agent.bpf]", "[agent.collector]", "[agent.prometheus]", "[agent.ipfix]", "[[agent.ipfix.collectors]]", "[agent.ipfix.bind]",
   "[agent.log]", "[agent.control]", "[agent.enrich.mmdb]", "[agent.enrich.rib.bmp]", "[[agent]]", "[agnet]",
+  "[collect]", "[[collect.listeners]]", "[[collect.enrich]]", 'type = "netflow"\n', 'type = "sflow"\n', 'flow_type = "netflow"\n', 'format = "common"\n',
+  'serialization = "parquet"\n', 'bmp = "[::1]:1790"\n', 'enrich = ["type=exact"]\n', 'host = "::"\n', "workers = 65\n",
   "sample_rate = ", "interfaces = ", "host = ", "port = ", "fields = ", "eviction_timeout = ", "max_flows = ", "agent.bpf.sample_rate = ",
   " = ", "=", '"', "'", '"""', "'''", "[", "]", "{", "}", "[]", "{}", ",", "\n", "\r\n", "\t", "#", ".", "\\", "\\u0000", "\\U0010FFFF",
   "true", "false", "0", "-1", "0x10", "0o777", "0b101", "1_000", "1e999", "-inf", "nan", "99999999999999999999", "1.5",
@@ -51,15 +76,14 @@ const TOKENS = [
 ];
 
 export function configTarget(): FuzzTarget {
-  const example = "examples/rfm.toml";
   const seeds: Seed[] = [
-    { name: example, bytes: new Uint8Array(readFileSync(packagePath(example))), lengthFields: [] },
+    ...["examples/rfm.toml", "examples/collect.toml"].map((example) => ({ name: example, bytes: new Uint8Array(readFileSync(packagePath(example))), lengthFields: [] })),
     ...Object.entries(CONFIGS).map(([name, text]) => ({ name, bytes: new Uint8Array(Buffer.from(text)), lengthFields: [] })),
   ];
   const reached = new Map<string, number>();
   return {
     name: "config",
-    contract: "parseConfig returns a config or throws ConfigError whose issues have a key, a message and a line inside the file",
+    contract: "parseAnyConfig returns a config or throws ConfigError whose issues have a key, a message and a line inside the file",
     seeds,
     mutator: { maxLength: 16_384, dictionary: TOKENS.map((t) => new Uint8Array(Buffer.from(t))) },
     epoch: 1,
@@ -69,7 +93,7 @@ export function configTarget(): FuzzTarget {
       // As readFile(path, "utf8") gives it: invalid UTF-8 becomes U+FFFD.
       const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("utf8");
       try {
-        const loaded = parseConfig(text, "fuzz.toml");
+        const loaded = parseAnyConfig(text, "fuzz.toml");
         count(reached, loaded.warnings.length > 0 ? "valid with warnings" : "valid");
         for (const w of loaded.warnings) if (typeof w !== "string" || w === "") violation("an empty warning");
       } catch (e) {
