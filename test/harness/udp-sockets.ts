@@ -12,11 +12,16 @@ export interface UdpSocketCounters {
   drops: number;
 }
 
-/** The counters of the sockets bound to local `port` (IPv4 and IPv6 summed); undefined when none is. */
-export function udpSocketCounters(port: number): UdpSocketCounters | undefined {
+/**
+ * The counters of the sockets bound to local `port` (IPv4 and IPv6 summed);
+ * undefined when none is. With `pid`, in that process's network namespace
+ * (a lab namespace's socket: /proc/PID/net shows the namespace PID is in).
+ */
+export function udpSocketCounters(port: number, pid?: number): UdpSocketCounters | undefined {
   const hexPort = `:${port.toString(16).toUpperCase().padStart(4, "0")}`;
+  const net = pid === undefined ? "/proc/net" : `/proc/${pid}/net`;
   let found: UdpSocketCounters | undefined;
-  for (const file of ["/proc/net/udp", "/proc/net/udp6"]) {
+  for (const file of [`${net}/udp`, `${net}/udp6`]) {
     // Columns: sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode ref pointer drops
     for (const line of readFileSync(file, "utf8").split("\n").slice(1)) {
       const f = line.trim().split(/\s+/);

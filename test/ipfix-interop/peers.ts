@@ -9,10 +9,10 @@
 import { createSocket } from "node:dgram";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { HOST_NS, type ExecResult, type NetnsProcess } from "../harness/exec.js";
+import { HOST_NS, type ExecResult, type Netns, type NetnsProcess } from "../harness/exec.js";
 import type { Lab } from "../harness/lab.js";
 import { until } from "../agent/agent-lab.js";
-import { udpSocketCounters } from "../harness/udp-sockets.js";
+import { udpSocketCounters, type UdpSocketCounters } from "../harness/udp-sockets.js";
 
 /** A UDP port on 127.0.0.1 that nobody has bound right now. */
 export function freeUdpPort(): Promise<number> {
@@ -85,14 +85,23 @@ export interface NfdumpEnd {
 }
 
 export class Nfcapd {
-  private constructor(private readonly lab: Lab, readonly proc: NetnsProcess, readonly dir: string, readonly port: number) {}
+  private constructor(private readonly lab: Lab, readonly proc: NetnsProcess, readonly dir: string, readonly port: number, private readonly ns: Netns) {}
 
-  /** nfcapd writing to `dir`, listening on 127.0.0.1:port; `extra` goes on its command line (`-B BYTES`: receive buffer). */
-  static async start(lab: Lab, dir: string, port: number, extra: string[] = []): Promise<Nfcapd> {
+  /**
+   * nfcapd writing to `dir`, listening on 127.0.0.1:port (of namespace `ns`,
+   * the test's own by default); `extra` goes on its command line (`-B BYTES`:
+   * receive buffer).
+   */
+  static async start(lab: Lab, dir: string, port: number, extra: string[] = [], ns: Netns = HOST_NS): Promise<Nfcapd> {
     mkdirSync(dir, { recursive: true });
-    const proc = lab.spawn(HOST_NS, ["nfcapd", "-w", dir, "-b", "127.0.0.1", "-p", String(port), ...extra]);
+    const proc = lab.spawn(ns, ["nfcapd", "-w", dir, "-b", "127.0.0.1", "-p", String(port), ...extra]);
     await waitFor(proc, "nfcapd startup", () => proc.stderr().includes("Startup nfcapd"));
-    return new Nfcapd(lab, proc, dir, port);
+    return new Nfcapd(lab, proc, dir, port, ns);
+  }
+
+  /** nfcapd's socket counters, read in its namespace (`ip netns exec` execs nfcapd: the pid is its own). */
+  private socket(): UdpSocketCounters | undefined {
+    return udpSocketCounters(this.port, this.ns === HOST_NS ? undefined : this.proc.pid);
   }
 
   /**
@@ -101,8 +110,8 @@ export class Nfcapd {
    * back (`flows: false` leaves the flows to endReasons()).
    */
   async stop(opts: { flows?: boolean } = {}): Promise<NfcapdOutput> {
-    await until(() => !this.proc.isRunning || udpSocketCounters(this.port)?.rxQueue === 0, 10_000, "nfcapd to read its socket empty");
-    const socketDrops = udpSocketCounters(this.port)?.drops ?? 0;
+    await until(() => !this.proc.isRunning || this.socket()?.rxQueue === 0, 10_000, "nfcapd to read its socket empty");
+    const socketDrops = this.socket()?.drops ?? 0;
     const r = await stopProcess(this.proc, "SIGTERM");
     const exporters = [...r.stderr.matchAll(/Observation domain (\d+) from: (\S+)/g)].map((m) => ({ domain: Number(m[1]), from: m[2] }));
     const s = /Flows: (\d+), Packets: (\d+), Bytes: (\d+), Sequence Errors: (\d+), Bad Packets: (\d+)/.exec(r.stderr);
@@ -235,12 +244,13 @@ export class TsharkCapture {
   private constructor(private readonly lab: Lab, readonly proc: NetnsProcess, readonly file: string, readonly port: number) {}
 
   /**
-   * Captures UDP to `port` on lo into `file`; resolves once the capture runs.
-   * tshark prints "Capturing on" before dumpcap has opened the interface (a
-   * datagram sent then is missed); "Capture started" comes once it captures.
+   * Captures UDP to `port` on lo (of namespace `ns`, the test's own by
+   * default) into `file`; resolves once the capture runs. tshark prints
+   * "Capturing on" before dumpcap has opened the interface (a datagram sent
+   * then is missed); "Capture started" comes once it captures.
    */
-  static async start(lab: Lab, file: string, port: number): Promise<TsharkCapture> {
-    const proc = lab.spawn(HOST_NS, ["tshark", "-i", "lo", "-f", `udp port ${port}`, "-w", file]);
+  static async start(lab: Lab, file: string, port: number, ns: Netns = HOST_NS): Promise<TsharkCapture> {
+    const proc = lab.spawn(ns, ["tshark", "-i", "lo", "-f", `udp port ${port}`, "-w", file]);
     await waitFor(proc, "tshark capture started", () => /Capture started/.test(proc.stderr() + proc.stdout()));
     return new TsharkCapture(lab, proc, file, port);
   }
