@@ -45,7 +45,8 @@ export interface BgpOpen {
 /**
  * The OPEN message at start, which must end by limit. Returns its end and the
  * decoded OPEN, or (reported as bad_open) undefined when the message or its
- * optional parameters cannot be walked. A single malformed capability is
+ * optional parameters cannot be walked; undefined, unreported, for a bare
+ * OPEN header (a speaker's placeholder). A single malformed capability is
  * skipped and reported as bad_capability.
  */
 export function decodeOpen(ctx: DecodeContext, start: number, limit: number, which: string): { open?: BgpOpen; end: number } | undefined {
@@ -60,6 +61,10 @@ export function decodeOpen(ctx: DecodeContext, start: number, limit: number, whi
 
 function decodeOpenBody(ctx: DecodeContext, start: number, end: number, which: string): BgpOpen | undefined {
   const { bytes, view } = ctx;
+  // A bare OPEN header (19 octets, no body) is a speaker saying it did not keep that OPEN: FRR
+  // sends one in a Peer Up when the session came up before its BMP module saw the message. Not
+  // malformed input to count: the OPEN is absent, and the session's defaults apply.
+  if (end === start) return undefined;
   if (end - start < OPEN_FIXED_LENGTH) {
     report(ctx, "bad_open", "ignored", start, `the ${which} OPEN has ${end - start} octets: its fixed fields need ${OPEN_FIXED_LENGTH}`);
     return undefined;

@@ -61,6 +61,15 @@ describe("OPEN capabilities", () => {
     assert.ok(m.receivedOpen);
   });
 
+  test("a bare OPEN header (FRR's placeholder when it did not keep the session's OPEN) is an absent OPEN, not a problem", () => {
+    const d = decode(peerUp(perPeer(), { sent: open(), received: bgp(1) }));
+    assert.deepEqual(codes(d.problems), []);
+    const m = messageOf(d, "peer_up");
+    assert.ok(m.sentOpen);
+    assert.equal(m.receivedOpen, undefined);
+    assert.equal(sessionOptionsFromPeerUp(m.peer, m.sentOpen, m.receivedOpen), DEFAULT_SESSION_OPTIONS);
+  });
+
   test("a BGP message other than an OPEN in an OPEN's place", () => {
     const d = decode(peerUp(perPeer(), { sent: bgp(4), received: open() }));
     assert.deepEqual(codes(d.problems), ["unexpected_bgp_type:ignored"]);
