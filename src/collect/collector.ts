@@ -131,7 +131,7 @@ export class Collector {
   }
 
   metricsView(): CollectMetricsView {
-    return { exporters: this.exporters, templates: { size: this.decoder.templates.size, evictions: this.decoder.templates.stats.evictions }, output: this.outputStats() };
+    return { exporters: this.exporters, templates: { size: this.decoder.templates.size, evictions: this.decoder.templates.stats.evictions }, held: this.decoder.held(), output: this.outputStats() };
   }
 
   private count(r: DecodedDatagram): void {

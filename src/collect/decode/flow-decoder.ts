@@ -2,7 +2,8 @@
 // (`-t netflow`: NetFlow v5, v9 and IPFIX on one socket, by the first two
 // octets; `-t sflow`: sFlow v5, by the first four). Template state lives here, scoped per exporter (address and
 // port) as RFC 7011 section 8 and RFC 3954 section 5 ask, bounded by the
-// template cache's cap.
+// template cache's caps: in all and per exporter, in templates and in their
+// fields (what a template weighs grows with its fields).
 import { decodeMessage, ianaLookupWithV9Compat, TemplateCache, type DecodedMessage, type ElementLookup, type InformationElement } from "../../ipfix/index.js";
 import { withMapping } from "./ie-mapping.js";
 import { decodeNetflowV5, type NetflowV5Datagram, type NetflowV5Error } from "../../netflow-v5/index.js";
@@ -20,9 +21,32 @@ export type DecodedDatagram =
   | { kind: "sflow"; datagram: Datagram; message: SflowDecoded }
   | { kind: "unknown_version"; datagram: Datagram; version: number };
 
+/** Templates kept across all exporters, and their fields added up (64 a template on average). */
+export const MAX_TEMPLATES = 4096;
+export const MAX_TEMPLATE_FIELDS = 64 * MAX_TEMPLATES;
+/** What one exporter (address and port; v9 and IPFIX apart) may hold of those: a quarter. */
+export const MAX_TEMPLATES_PER_EXPORTER = 1024;
+export const MAX_TEMPLATE_FIELDS_PER_EXPORTER = 65_536;
+
+/** What the decode stage holds beyond the template count, and what its caps let go, for the metrics. */
+export interface DecoderHeld {
+  /** Fields of the templates held, added up. */
+  templateFields: number;
+  /** Templates evicted because their exporter held its most (also in the template evictions). */
+  templateExporterEvictions: number;
+  /** Templates not defined again within the template timeout. */
+  templateExpirations: number;
+  /** v9 data FlowSets held for their template, and their octets. */
+  heldFlowSets: number;
+  heldOctets: number;
+  /** Held FlowSets dropped: past the count or octet cap (full), or past their age (expired). */
+  heldDroppedFull: number;
+  heldDroppedExpired: number;
+}
+
 export interface FlowDecoderOptions {
   protocol: FlowProtocol;
-  /** Templates kept across all exporters (default 4096). */
+  /** Templates kept across all exporters (default 4096); the other template caps follow it (a quarter per exporter, 64 fields a template). */
   maxTemplates?: number;
   /** A template not sent again within this long expires (`--template-timeout`; default 30 minutes). */
   templateTimeoutMs?: number;
@@ -44,7 +68,22 @@ export class FlowDecoder {
     // IPFIX as IANA has it, with the IDs it keeps for v9 compatibility (samplingInterval in IPFIX options).
     this.ipfixLookup = opts.mapping ? withMapping(opts.mapping, ianaLookupWithV9Compat) : ianaLookupWithV9Compat;
     this.v9Lookup = opts.mapping ? withMapping(opts.mapping, netflowV9IanaLookup) : netflowV9IanaLookup;
-    this.templates = new TemplateCache({ maxTemplates: opts.maxTemplates ?? 4096, maxAgeMs: opts.templateTimeoutMs ?? 30 * 60_000 });
+    const max = opts.maxTemplates ?? MAX_TEMPLATES;
+    const fields = (MAX_TEMPLATE_FIELDS / MAX_TEMPLATES) * max;
+    this.templates = new TemplateCache({
+      maxTemplates: max, maxFields: fields,
+      maxTemplatesPerSession: Math.min(MAX_TEMPLATES_PER_EXPORTER, max), maxFieldsPerSession: Math.min(MAX_TEMPLATE_FIELDS_PER_EXPORTER, fields),
+      maxAgeMs: opts.templateTimeoutMs ?? 30 * 60_000,
+    });
+  }
+
+  held(): DecoderHeld {
+    const t = this.templates.stats;
+    const p = this.pending.stats;
+    return {
+      templateFields: this.templates.fields, templateExporterEvictions: t.sessionEvictions, templateExpirations: t.expirations,
+      heldFlowSets: this.pending.size, heldOctets: this.pending.heldOctets, heldDroppedFull: p.dropped - p.expired, heldDroppedExpired: p.expired,
+    };
   }
 
   decode(d: Datagram): DecodedDatagram {

@@ -3,7 +3,10 @@
 // copied out of the receiver's reused buffer into one buffer of its own,
 // because the pipeline after it is asynchronous (the output may wait for a
 // disk); batches wait in a bounded queue, and what arrives while it is full
-// is dropped and counted, never buffered without limit.
+// is dropped and counted, never buffered without limit. A batch goes to the
+// pipeline in pieces of at most `pieceOctets` of payload, since what one
+// step of it builds grows with the records (a datagram of 1-octet records
+// holds thousands of them).
 import { UdpReceiver, type UdpBatch, type UdpReceiverStats } from "../../net/udp-receiver.js";
 import type { Datagram } from "../datagram.js";
 
@@ -15,6 +18,15 @@ import type { Datagram } from "../datagram.js";
  */
 const DEFAULT_RECEIVE_BUFFER = 32 << 20;
 
+/**
+ * Payload octets handed to the pipeline at a time (a datagram longer than
+ * this goes alone). A full batch of datagrams of common size (256 of 1,400
+ * octets, 350 KiB) goes in two pieces; one of 9,000-octet datagrams of
+ * 1-octet records (2.3 million records) in nine, each building at most
+ * 262,144 records.
+ */
+const DEFAULT_PIECE_OCTETS = 256 << 10;
+
 export interface UdpListenerOptions {
   host: string;
   port: number;
@@ -23,6 +35,8 @@ export interface UdpListenerOptions {
   receiveBufferBytes?: number;
   /** Batches waiting for the pipeline before new ones are dropped (default 64). */
   maxQueuedBatches?: number;
+  /** Payload octets the pipeline gets at a time (default 256 KiB; one datagram at least). */
+  pieceOctets?: number;
   onDatagrams: (batch: readonly Datagram[]) => Promise<void>;
   onError?: (e: Error) => void;
 }
@@ -35,7 +49,8 @@ export interface UdpListenerStats {
 
 export class UdpListener {
   private readonly receiver: UdpReceiver;
-  private readonly queue: Datagram[][] = [];
+  /** Batches received, each in its pieces. */
+  private readonly queue: Datagram[][][] = [];
   private running: Promise<void> | undefined;
   queueDrops = 0;
 
@@ -102,18 +117,39 @@ export class UdpListener {
       };
       at += n;
     }
-    this.queue.push(out);
+    this.queue.push(pieces(out, total, this.opts.pieceOctets ?? DEFAULT_PIECE_OCTETS));
     this.running ??= this.drain();
   }
 
   private async drain(): Promise<void> {
     for (let b = this.queue.shift(); b; b = this.queue.shift()) {
-      try {
-        await this.opts.onDatagrams(b);
-      } catch (e) {
-        this.opts.onError?.(e as Error);
+      for (const piece of b) {
+        try {
+          await this.opts.onDatagrams(piece);
+        } catch (e) {
+          this.opts.onError?.(e as Error);
+        }
       }
     }
     this.running = undefined;
   }
+}
+
+/** The batch cut into runs of at most `max` payload octets (a longer datagram alone). */
+export function pieces(batch: Datagram[], total: number, max: number): Datagram[][] {
+  if (total <= max) return [batch];
+  const out: Datagram[][] = [];
+  let from = 0;
+  let octets = 0;
+  for (let i = 0; i < batch.length; i++) {
+    const n = batch[i]!.bytes.length;
+    if (i > from && octets + n > max) {
+      out.push(batch.slice(from, i));
+      from = i;
+      octets = 0;
+    }
+    octets += n;
+  }
+  out.push(batch.slice(from));
+  return out;
 }

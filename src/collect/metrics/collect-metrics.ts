@@ -4,8 +4,10 @@
 // rfm_collect_bytes_total, flows_processed_total -> rfm_collect_flows_total,
 // parse_errors_total -> rfm_collect_parse_errors_total (with a reason),
 // unknown_version_total -> rfm_collect_unknown_version_total, active_exporters ->
-// rfm_collect_active_exporters; plus templates and the output's counters.
+// rfm_collect_active_exporters; plus templates, the data held for templates
+// not yet received, what the caps on both let go, and the output's counters.
 import { renderLabels, TextWriter } from "../../metrics/exposition.js";
+import type { DecoderHeld } from "../decode/flow-decoder.js";
 import type { OutputStats } from "../output/batch-writer.js";
 import type { ExporterCounters } from "./exporter-counters.js";
 
@@ -13,6 +15,8 @@ import type { ExporterCounters } from "./exporter-counters.js";
 export interface CollectMetricsView {
   exporters: ExporterCounters;
   templates: { size: number; evictions: number };
+  /** Template fields and v9 data held, and what their caps let go (absent: not rendered). */
+  held?: DecoderHeld;
   output: OutputStats | undefined;
 }
 
@@ -39,8 +43,24 @@ export function renderCollectMetrics(c: CollectMetricsView, extra?: (w: TextWrit
   const t = c.templates;
   w.header("rfm_collect_templates", "gauge", "Templates held, across exporters.");
   w.sample("rfm_collect_templates", "", t.size);
-  w.header("rfm_collect_template_evictions_total", "counter", "Templates dropped to stay under the cap.");
+  w.header("rfm_collect_template_evictions_total", "counter", "Templates dropped to stay under a cap: templates or fields in all, or an exporter's own.");
   w.sample("rfm_collect_template_evictions_total", "", t.evictions);
+  const h = c.held;
+  if (h) {
+    w.header("rfm_collect_template_exporter_evictions_total", "counter", "Of the template evictions, those because the template's exporter held its most (its least recently defined went).");
+    w.sample("rfm_collect_template_exporter_evictions_total", "", h.templateExporterEvictions);
+    w.header("rfm_collect_template_expirations_total", "counter", "Templates not defined again within the template timeout, dropped.");
+    w.sample("rfm_collect_template_expirations_total", "", h.templateExpirations);
+    w.header("rfm_collect_template_fields", "gauge", "Fields of the templates held, added up (capped like the templates).");
+    w.sample("rfm_collect_template_fields", "", h.templateFields);
+    w.header("rfm_collect_held_flowsets", "gauge", "NetFlow v9 data FlowSets held until their template arrives.");
+    w.sample("rfm_collect_held_flowsets", "", h.heldFlowSets);
+    w.header("rfm_collect_held_octets", "gauge", "Octets of the FlowSets held.");
+    w.sample("rfm_collect_held_octets", "", h.heldOctets);
+    w.header("rfm_collect_held_dropped_total", "counter", "Held FlowSets dropped: past the cap on FlowSets or octets (full), or held too long without their template (expired).");
+    w.sample("rfm_collect_held_dropped_total", renderLabels([["reason", "full"]]), h.heldDroppedFull);
+    w.sample("rfm_collect_held_dropped_total", renderLabels([["reason", "expired"]]), h.heldDroppedExpired);
+  }
   const o = c.output;
   if (o) {
     w.header("rfm_collect_output_records_total", "counter", "Records (or raw datagrams) written.");

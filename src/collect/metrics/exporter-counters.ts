@@ -52,9 +52,14 @@ export class ExporterCounters {
     add(this.entry(exporter, nowMs).errors, reason, 1);
   }
 
-  /** Adds another set of counters (a worker's snapshot) into these. */
+  /**
+   * Adds another set of counters (a worker's snapshot) into these. The cap
+   * holds across them: exporters past it (each worker has its own) are
+   * added into "other" too.
+   */
   merge(other: ReadonlyMap<string, ExporterCounts>): void {
-    for (const [name, o] of other) {
+    for (const [exporter, o] of other) {
+      const name = this.byExporter.has(exporter) || this.byExporter.size < this.maxExporters ? exporter : OTHER_EXPORTERS;
       const e = this.byExporter.get(name) ?? { datagrams: new Map(), flows: new Map(), octets: 0, errors: new Map(), lastSeenMs: 0, lastType: "" };
       for (const [k, n] of o.datagrams) add(e.datagrams, k, n);
       for (const [k, n] of o.flows) add(e.flows, k, n);

@@ -1,5 +1,5 @@
 // What a collector worker thread and the process say to each other.
-import type { FlowProtocol } from "../decode/flow-decoder.js";
+import type { DecoderHeld, FlowProtocol } from "../decode/flow-decoder.js";
 import type { EnrichSpec } from "../enrich/enrich-spec.js";
 import type { Serialization } from "../format/serialization.js";
 import type { ExporterCounts } from "../metrics/exporter-counters.js";
@@ -26,6 +26,8 @@ export interface WorkerCounters {
   errors: Map<string, number>;
   exporters: Map<string, ExporterCounts>;
   templates: { size: number; evictions: number };
+  /** Template fields and held v9 data, and what their caps let go. */
+  held?: DecoderHeld;
   kernelDrops: number;
   queueDrops: number;
   /** Octets the socket still held when the stop's drain ran out of time. */

@@ -8,6 +8,7 @@ import { Worker } from "node:worker_threads";
 import { ExporterCounters } from "../metrics/exporter-counters.js";
 import type { CollectMetricsView } from "../metrics/collect-metrics.js";
 import type { BatchWriter } from "../output/batch-writer.js";
+import type { DecoderHeld } from "../decode/flow-decoder.js";
 import type { FromWorker, ToWorker, WorkerCounters, WorkerSettings } from "./messages.js";
 
 const WORKER = new URL("./collect-worker.js", import.meta.url);
@@ -107,6 +108,10 @@ export class WorkerPool {
       exporters.merge(c.exporters);
       t.templates.size += c.templates.size;
       t.templates.evictions += c.templates.evictions;
+      if (c.held) {
+        const h = (t.held ??= { templateFields: 0, templateExporterEvictions: 0, templateExpirations: 0, heldFlowSets: 0, heldOctets: 0, heldDroppedFull: 0, heldDroppedExpired: 0 });
+        for (const k of Object.keys(h) as (keyof DecoderHeld)[]) h[k] += c.held[k];
+      }
       t.kernelDrops += c.kernelDrops;
       t.queueDrops += c.queueDrops;
       t.undrainedBytes += c.undrainedBytes;
@@ -117,8 +122,9 @@ export class WorkerPool {
 
   metricsView(): CollectMetricsView {
     const t = this.totals();
-    const exporters = new ExporterCounters(Infinity);
+    // The label cap holds for the process, not per worker.
+    const exporters = new ExporterCounters();
     exporters.merge(t.exporters);
-    return { exporters, templates: t.templates, output: this.writer?.stats };
+    return { exporters, templates: t.templates, ...(t.held ? { held: t.held } : {}), output: this.writer?.stats };
   }
 }
