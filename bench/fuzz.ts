@@ -1,5 +1,5 @@
 // Fuzzing at scale: every decoder of bytes from outside (IPFIX with its
-// template cache, NetFlow v5, NetFlow v9 with its template cache, sFlow v5 with its sampled headers, pcap and pcapng files, the BMP framer and decoder, rtnetlink link messages, ring
+// template cache, NetFlow v5, NetFlow v9 with its template cache, sFlow v5 with its sampled headers, pcap and pcapng files, frames to UDP datagrams with IP fragment reassembly, the reassembly alone, the BMP framer and decoder, rtnetlink link messages, ring
 // events into the flow table, the TOML config, control requests) gets N cases
 // (default 1,000,000) of mutated real captures and random bytes, each decoder
 // in a worker thread of its own. One row per decoder: cases, cases/s, crashes

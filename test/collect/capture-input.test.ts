@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { encodePcap } from "../../src/pcap/index.js";
 import { readCaptureFile } from "../../src/collect/input/capture-file.js";
-import { IpReassembly } from "../../src/collect/input/ip-reassembly.js";
+import { FRAGMENT_OVERHEAD, IpReassembly } from "../../src/collect/input/ip-reassembly.js";
 import { udpInFrame } from "../../src/collect/input/udp-in-frame.js";
 import type { Datagram } from "../../src/collect/datagram.js";
 import { tempDir } from "../harness/temp-dir.js";
@@ -68,6 +68,19 @@ describe("UDP datagrams in captured frames", () => {
     for (const k of ["x", "y", "z"]) r.add(k, 0, true, new Uint8Array(8));
     assert.equal(r.pending, 2);
     assert.equal(r.stats.evicted, 1);
+  });
+
+  test("fragments held are capped in octets (with what each costs to keep) and per datagram; empty middle fragments are bad", () => {
+    const r = new IpReassembly(1024, 4 * (1000 + FRAGMENT_OVERHEAD), 3);
+    for (const k of ["a", "b", "c", "d", "e"]) r.add(k, 0, true, new Uint8Array(1000));
+    assert.deepEqual([r.pending, r.heldOctets, r.stats.evicted], [4, 4 * (1000 + FRAGMENT_OVERHEAD), 1]);
+    assert.equal(r.add("b", 1000, false, new Uint8Array(8))?.length, 1008, "b was kept, a went");
+    assert.equal(r.add("a", 1000, false, new Uint8Array(8)), undefined);
+    for (let i = 1; i <= 4; i++) r.add("f", 8 * i, true, new Uint8Array(8));
+    assert.equal(r.stats.bad, 1, "a fourth fragment of f");
+    assert.equal(r.add("g", 0, true, new Uint8Array(0)), undefined);
+    assert.equal(r.stats.bad, 2);
+    assert.ok(r.heldOctets <= r.maxOctets);
   });
 
   test("what is not UDP over IP says why", () => {

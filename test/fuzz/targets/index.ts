@@ -4,12 +4,14 @@ import { bmpTarget } from "./bmp.js";
 import { configTarget } from "./config.js";
 import { controlTarget } from "./control.js";
 import { ipfixTarget } from "./ipfix.js";
+import { ipReassemblyTarget } from "./ip-reassembly.js";
 import { netflowV5Target } from "./netflow-v5.js";
 import { netflowV9Target } from "./netflow-v9.js";
 import { netlinkTarget } from "./netlink.js";
 import { pcapTarget } from "./pcap.js";
 import { ringEventTarget } from "./ring-event.js";
 import { sflowTarget } from "./sflow.js";
+import { udpFrameTarget } from "./udp-frame.js";
 
 const TARGETS: Record<string, () => FuzzTarget> = {
   ipfix: ipfixTarget,
@@ -17,6 +19,8 @@ const TARGETS: Record<string, () => FuzzTarget> = {
   "netflow-v9": netflowV9Target,
   sflow: sflowTarget,
   pcap: pcapTarget,
+  "udp-frame": udpFrameTarget,
+  "ip-reassembly": ipReassemblyTarget,
   bmp: bmpTarget,
   netlink: netlinkTarget,
   "ring-event": ringEventTarget,
