@@ -17,7 +17,7 @@
 // rows for -s discard and csv, and for NetFlow v5, v9 and sFlow captures of
 // the same flows. Each side's output line count is checked against the
 // records in the capture, and what nfacctd did not write is stated.
-// rfm runs as users run it: the `rfm` program, under its shebang's V8 flags.
+// rfm runs as users run it: the `rfm` program (which starts `collect` again without the agent's V8 flags).
 // Run: node dist/bench/collect.js [records]   (needs pmacct; default 3,000,000)
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, createReadStream } from "node:fs";

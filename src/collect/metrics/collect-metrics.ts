@@ -41,36 +41,37 @@ export function renderCollectMetrics(c: CollectMetricsView, extra?: (w: TextWrit
   w.header("rfm_collect_active_exporters", "gauge", "Exporters heard from in the last 10 minutes, by the flow type of their latest datagram.");
   for (const [type, n] of c.exporters.active(Date.now(), ACTIVE_WINDOW_MS)) w.sample("rfm_collect_active_exporters", renderLabels([["type", type]]), n);
   const t = c.templates;
-  w.header("rfm_collect_templates", "gauge", "Templates held, across exporters.");
-  w.sample("rfm_collect_templates", "", t.size);
-  w.header("rfm_collect_template_evictions_total", "counter", "Templates dropped to stay under a cap: templates or fields in all, or an exporter's own.");
-  w.sample("rfm_collect_template_evictions_total", "", t.evictions);
   const h = c.held;
+  const o = c.output;
+  const series: [name: string, type: "gauge" | "counter", help: string, value: number | undefined][] = [
+    ["rfm_collect_templates", "gauge", "Templates held, across exporters.", t.size],
+    ["rfm_collect_template_evictions_total", "counter", "Templates dropped to stay under a cap: templates or fields in all, or an exporter's own.", t.evictions],
+    ["rfm_collect_template_exporter_evictions_total", "counter", "Of the template evictions, those because the template's exporter held its most (its least recently defined went).", h?.templateExporterEvictions],
+    ["rfm_collect_template_expirations_total", "counter", "Templates not defined again within the template timeout, dropped.", h?.templateExpirations],
+    ["rfm_collect_template_fields", "gauge", "Fields of the templates held, added up (capped like the templates).", h?.templateFields],
+    ["rfm_collect_held_flowsets", "gauge", "NetFlow v9 data FlowSets held until their template arrives.", h?.heldFlowSets],
+    ["rfm_collect_held_octets", "gauge", "Octets of the FlowSets held.", h?.heldOctets],
+  ];
+  for (const [name, type, help, value] of series) {
+    if (value === undefined) continue;
+    w.header(name, type, help);
+    w.sample(name, "", value);
+  }
   if (h) {
-    w.header("rfm_collect_template_exporter_evictions_total", "counter", "Of the template evictions, those because the template's exporter held its most (its least recently defined went).");
-    w.sample("rfm_collect_template_exporter_evictions_total", "", h.templateExporterEvictions);
-    w.header("rfm_collect_template_expirations_total", "counter", "Templates not defined again within the template timeout, dropped.");
-    w.sample("rfm_collect_template_expirations_total", "", h.templateExpirations);
-    w.header("rfm_collect_template_fields", "gauge", "Fields of the templates held, added up (capped like the templates).");
-    w.sample("rfm_collect_template_fields", "", h.templateFields);
-    w.header("rfm_collect_held_flowsets", "gauge", "NetFlow v9 data FlowSets held until their template arrives.");
-    w.sample("rfm_collect_held_flowsets", "", h.heldFlowSets);
-    w.header("rfm_collect_held_octets", "gauge", "Octets of the FlowSets held.");
-    w.sample("rfm_collect_held_octets", "", h.heldOctets);
     w.header("rfm_collect_held_dropped_total", "counter", "Held FlowSets dropped: past the cap on FlowSets or octets (full), or held too long without their template (expired).");
     w.sample("rfm_collect_held_dropped_total", renderLabels([["reason", "full"]]), h.heldDroppedFull);
     w.sample("rfm_collect_held_dropped_total", renderLabels([["reason", "expired"]]), h.heldDroppedExpired);
   }
-  const o = c.output;
-  if (o) {
-    w.header("rfm_collect_output_records_total", "counter", "Records (or raw datagrams) written.");
-    w.sample("rfm_collect_output_records_total", "", o.items);
-    w.header("rfm_collect_output_bytes_total", "counter", "Octets written.");
-    w.sample("rfm_collect_output_bytes_total", "", o.bytes);
-    w.header("rfm_collect_output_files_total", "counter", "Output files finished.");
-    w.sample("rfm_collect_output_files_total", "", o.files);
-    w.header("rfm_collect_output_write_errors_total", "counter", "Failed writes (each drops what it was writing).");
-    w.sample("rfm_collect_output_write_errors_total", "", o.writeErrors);
+  const outputs: [name: string, help: string, value: number | undefined][] = [
+    ["rfm_collect_output_records_total", "Records (or raw datagrams) written.", o?.items],
+    ["rfm_collect_output_bytes_total", "Octets written.", o?.bytes],
+    ["rfm_collect_output_files_total", "Output files finished.", o?.files],
+    ["rfm_collect_output_write_errors_total", "Failed writes (each drops what it was writing).", o?.writeErrors],
+  ];
+  for (const [name, help, value] of outputs) {
+    if (value === undefined) continue;
+    w.header(name, "counter", help);
+    w.sample(name, "", value);
   }
   extra?.(w);
   return w.text();
