@@ -5,7 +5,7 @@
 import type { FlowRecord } from "../flow-record/index.js";
 import type { InformationElement } from "../ipfix/index.js";
 import type { Datagram } from "./datagram.js";
-import { FlowDecoder, type DecodedDatagram, type FlowProtocol } from "./decode/flow-decoder.js";
+import { FlowDecoder, type DecodedDatagram, type DecoderHeld, type FlowProtocol } from "./decode/flow-decoder.js";
 import { ExporterState } from "./normalise/exporter-state.js";
 import { normaliseIpfix } from "./normalise/ipfix.js";
 import { normaliseNetflowV5 } from "./normalise/netflow-v5.js";
@@ -31,6 +31,14 @@ export interface CollectorOptions {
   mapping?: ReadonlyMap<string, InformationElement>;
   /** Exporters with their own metrics label (default 1024); the rest share "other". */
   maxExporterLabels?: number;
+}
+
+/** What the collector holds beyond its templates, and what the caps let go: the decoder's, and the exporters' options facts. */
+export interface CollectorHeld extends DecoderHeld {
+  /** Sampling rates and boot times from options data, per exporter session and domain. */
+  exporterFacts: number;
+  /** Of those, dropped at the cap (the least recently updated). */
+  exporterFactEvictions: number;
 }
 
 export interface CollectorStats {
@@ -131,7 +139,11 @@ export class Collector {
   }
 
   metricsView(): CollectMetricsView {
-    return { exporters: this.exporters, templates: { size: this.decoder.templates.size, evictions: this.decoder.templates.stats.evictions }, held: this.decoder.held(), output: this.outputStats() };
+    return { exporters: this.exporters, templates: { size: this.decoder.templates.size, evictions: this.decoder.templates.stats.evictions }, held: this.held(), output: this.outputStats() };
+  }
+
+  held(): CollectorHeld {
+    return { ...this.decoder.held(), exporterFacts: this.exporterState.size, exporterFactEvictions: this.exporterState.evictions };
   }
 
   private count(r: DecodedDatagram): void {

@@ -53,6 +53,7 @@ describe("collector stages", () => {
       await c.handle([at(1000, d)]);
       assert.equal(kept.records.length, 1, "options data is not a flow");
       assert.equal(kept.records[0]!.samplingRate, 100);
+      assert.deepEqual([c.held().exporterFacts, c.held().exporterFactEvictions], [1, 0], "one exporter's options facts held");
       assert.deepEqual([kept.records[0]!.bytes, kept.records[0]!.packets], renormalize ? [150_000, 300] : [1500, 3]);
     }
   });

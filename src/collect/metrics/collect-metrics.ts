@@ -7,7 +7,7 @@
 // rfm_collect_active_exporters; plus templates, the data held for templates
 // not yet received, what the caps on both let go, and the output's counters.
 import { renderLabels, TextWriter } from "../../metrics/exposition.js";
-import type { DecoderHeld } from "../decode/flow-decoder.js";
+import type { CollectorHeld } from "../collector.js";
 import type { OutputStats } from "../output/batch-writer.js";
 import type { ExporterCounters } from "./exporter-counters.js";
 
@@ -16,7 +16,7 @@ export interface CollectMetricsView {
   exporters: ExporterCounters;
   templates: { size: number; evictions: number };
   /** Template fields and v9 data held, and what their caps let go (absent: not rendered). */
-  held?: DecoderHeld;
+  held?: CollectorHeld;
   output: OutputStats | undefined;
 }
 
@@ -51,6 +51,8 @@ export function renderCollectMetrics(c: CollectMetricsView, extra?: (w: TextWrit
     ["rfm_collect_template_fields", "gauge", "Fields of the templates held, added up (capped like the templates).", h?.templateFields],
     ["rfm_collect_held_flowsets", "gauge", "NetFlow v9 data FlowSets held until their template arrives.", h?.heldFlowSets],
     ["rfm_collect_held_octets", "gauge", "Octets of the FlowSets held.", h?.heldOctets],
+    ["rfm_collect_exporter_facts", "gauge", "Sampling rates and boot times from exporters' options data, per exporter session and domain.", h?.exporterFacts],
+    ["rfm_collect_exporter_fact_evictions_total", "counter", "Exporters' options facts dropped at the cap (16,384; the least recently updated).", h?.exporterFactEvictions],
   ];
   for (const [name, type, help, value] of series) {
     if (value === undefined) continue;

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
     return {
       datagrams: collector.stats.datagrams, octets: collector.stats.octets, records: { ...collector.stats.records }, errors: new Map(collector.stats.errors),
       exporters: collector.exporters.byExporter, templates: { size: collector.decoder.templates.size, evictions: collector.decoder.templates.stats.evictions },
-      held: collector.decoder.held(),
+      held: collector.held(),
       kernelDrops: st.socket.kernelDrops, queueDrops: st.queueDrops, undrainedBytes: listener.undrainedBytes,
     };
   };

@@ -1,5 +1,6 @@
 // What a collector worker thread and the process say to each other.
-import type { DecoderHeld, FlowProtocol } from "../decode/flow-decoder.js";
+import type { FlowProtocol } from "../decode/flow-decoder.js";
+import type { CollectorHeld } from "../collector.js";
 import type { EnrichSpec } from "../enrich/enrich-spec.js";
 import type { Serialization } from "../format/serialization.js";
 import type { ExporterCounts } from "../metrics/exporter-counters.js";
@@ -27,7 +28,7 @@ export interface WorkerCounters {
   exporters: Map<string, ExporterCounts>;
   templates: { size: number; evictions: number };
   /** Template fields and held v9 data, and what their caps let go. */
-  held?: DecoderHeld;
+  held?: CollectorHeld;
   kernelDrops: number;
   queueDrops: number;
   /** Octets the socket still held when the stop's drain ran out of time. */

@@ -8,7 +8,7 @@ import { Worker } from "node:worker_threads";
 import { ExporterCounters } from "../metrics/exporter-counters.js";
 import type { CollectMetricsView } from "../metrics/collect-metrics.js";
 import type { BatchWriter } from "../output/batch-writer.js";
-import type { DecoderHeld } from "../decode/flow-decoder.js";
+import type { CollectorHeld } from "../collector.js";
 import type { FromWorker, ToWorker, WorkerCounters, WorkerSettings } from "./messages.js";
 
 const WORKER = new URL("./collect-worker.js", import.meta.url);
@@ -109,8 +109,8 @@ export class WorkerPool {
       t.templates.size += c.templates.size;
       t.templates.evictions += c.templates.evictions;
       if (c.held) {
-        const h = (t.held ??= { templateFields: 0, templateExporterEvictions: 0, templateExpirations: 0, heldFlowSets: 0, heldOctets: 0, heldDroppedFull: 0, heldDroppedExpired: 0 });
-        for (const k of Object.keys(h) as (keyof DecoderHeld)[]) h[k] += c.held[k];
+        const h = (t.held ??= { templateFields: 0, templateExporterEvictions: 0, templateExpirations: 0, heldFlowSets: 0, heldOctets: 0, heldDroppedFull: 0, heldDroppedExpired: 0, exporterFacts: 0, exporterFactEvictions: 0 });
+        for (const k of Object.keys(h) as (keyof CollectorHeld)[]) h[k] += c.held[k];
       }
       t.kernelDrops += c.kernelDrops;
       t.queueDrops += c.queueDrops;
