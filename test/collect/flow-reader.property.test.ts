@@ -106,6 +106,11 @@ describe("direct flow reader", () => {
     assert.ok(set && set.kind === "data");
     assert.equal(set.records.length, 0);
     assert.ok(flowReaderFor(set.template));
+    // Another template of the same fields (another id, another exporter) shares its generated code.
+    const same = decodeMessage(encodeMessage({ exportTime: 1, sequenceNumber: 0, observationDomainId: 2, sets: [{ kind: "templates", templates: [{ ...template, id: 999 }] }] }), { session: "t", cache: new TemplateCache({ maxTemplates: 4 }) });
+    const other = same.sets[0]?.kind === "templates" ? same.sets[0].templates[0] : undefined;
+    assert.ok(other && "fields" in other);
+    assert.equal(flowReaderFor(other as never)?.read, flowReaderFor(set.template)?.read);
     assert.deepEqual(set.recordOffsets, [48, 76, 104]);
   });
 });

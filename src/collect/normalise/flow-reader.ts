@@ -2,8 +2,10 @@
 // into flow records: the collector's hot path. Decoding every field into a
 // value first (a string per address, a bigint per 64-bit counter, an array
 // per record) and then copying the values into a record cost more than
-// everything else the collector does. A template is compiled once into one
-// operation per field; fields no record field takes are stepped over.
+// everything else the collector does. A template is compiled once into a
+// function of its own (by shape: the same code serves every template with
+// the same fields), one statement per field a record field takes, the
+// others stepped over.
 //
 // Only templates whose fields all have the types this reader expects are
 // compiled (an --ie-mapping may retype an element, a bad length makes it
@@ -15,7 +17,7 @@ import { formatIpv4, formatIpv6, formatMac } from "../../ipfix/address-text.js";
 import { ntpToMicros, ntpToNanos } from "../../ipfix/ntp-time.js";
 import { RecordReader } from "../../ipfix/record-reader.js";
 import type { FieldValue } from "../../ipfix/index.js";
-import type { EndReason, FlowRecord } from "../../flow-record/index.js";
+import type { FlowRecord } from "../../flow-record/index.js";
 import type { RecordTimes } from "./information-elements.js";
 
 // What a field is read as.
@@ -117,97 +119,98 @@ function mapped4(b: Uint8Array, p: number): Uint8Array {
   return a;
 }
 
-class CompiledReader implements FlowReader {
-  constructor(private readonly as: Uint8Array, private readonly to: Uint8Array, private readonly widths: Uint16Array) {}
+// Record fields a Uint field may go to, by name: the same in the flow record and the scratch facts.
+const UINT_TARGETS: Partial<Record<To, string>> = {
+  [To.Bytes]: "f.bytes", [To.Packets]: "f.packets", [To.Proto]: "f.proto", [To.Tos]: "f.tos", [To.TcpFlags]: "f.tcpFlags",
+  [To.Sport]: "f.sport", [To.Dport]: "f.dport", [To.SrcMask]: "f.srcMask", [To.DstMask]: "f.dstMask", [To.InIf]: "f.inIf",
+  [To.OutIf]: "f.outIf", [To.SrcAsn]: "f.srcAsn", [To.DstAsn]: "f.dstAsn", [To.FlowLabel]: "f.flowLabel", [To.FragmentId]: "f.fragmentId",
+  [To.SrcVlan]: "f.srcVlan", [To.DstVlan]: "f.dstVlan", [To.FragmentOffset]: "f.fragmentOffset", [To.Reason]: "f.reason",
+  [To.IcmpType]: "f.icmpType", [To.IcmpCode]: "f.icmpCode", [To.Ttl]: "f.ttl", [To.Etype]: "f.etype",
+  [To.StartSysUp]: "t.startSysUpMs", [To.EndSysUp]: "t.endSysUpMs", [To.StartDelta]: "t.startDeltaUs", [To.EndDelta]: "t.endDeltaUs",
+  [To.SamplingInterval]: "t.samplingInterval", [To.SamplingPacketInterval]: "t.samplingPacketInterval", [To.SamplingPacketSpace]: "t.samplingPacketSpace",
+};
 
-  read(b: Uint8Array, p: number, f: FlowRecord, t: DirectFacts): void {
-    const { as, to, widths } = this;
-    for (let i = 0; i < to.length; i++) {
-      let w = widths[i]!;
-      if (w === VARIABLE_LENGTH) {
-        w = b[p++]!;
-        if (w === 255) {
-          w = (b[p]! << 8) | b[p + 1]!;
-          p += 2;
-        }
+/** An unsigned integer of `w` octets at `at` (code), inline for the common widths. */
+function uintCode(at: string, w: number): string {
+  if (w === 1) return `b[${at}]`;
+  if (w === 2) return `((b[${at}] << 8) | b[${at} + 1])`;
+  if (w === 4) return `(((b[${at}] << 24) | (b[${at} + 1] << 16) | (b[${at} + 2] << 8) | b[${at} + 3]) >>> 0)`;
+  return `uintAt(b, ${at}, ${w})`;
+}
+
+/** The statement that puts one field's value, `w` octets at `at`, where it goes. */
+function statement(as: As, to: To, at: string, w: number): string {
+  switch (as) {
+    case As.Uint: {
+      const v = uintCode(at, w);
+      if (to === To.IcmpTypeCode) return `n = ${v}; f.icmpType = n >> 8; f.icmpCode = n & 0xff;`;
+      if (to === To.TtlIfUnset) return `f.ttl ??= ${v};`;
+      if (to === To.SrcVlanIfUnset) return `f.srcVlan ??= ${v};`;
+      const target = UINT_TARGETS[to];
+      if (!target) throw new Error(`flow reader: no target for ${to}`);
+      return `${target} = ${v};`;
+    }
+    case As.Ipv4:
+    case As.Ipv6: {
+      const v4 = as === As.Ipv4;
+      if (to === To.Src || to === To.Dst) {
+        const a = v4 ? `mapped4(b, ${at})` : `b.slice(${at}, ${at} + 16)`;
+        return `f.${to === To.Src ? "src" : "dst"} = ${a}; f.family = ${v4 ? 4 : 6}; f.etype ??= ${v4 ? 0x0800 : 0x86dd};`;
       }
-      const dest = to[i]!;
-      if (dest !== To.Skip) this.put(dest, as[i]!, b, p, w, f, t);
-      p += w;
+      return `f.${to === To.NextHop ? "nextHop" : "bgpNextHop"} = ${v4 ? "formatIpv4" : "formatIpv6"}(b, ${at});`;
+    }
+    case As.Mac: {
+      const [field, op] = to === To.SrcMac ? ["srcMac", "="] : to === To.DstMac ? ["dstMac", "="] : to === To.SrcMacIfUnset ? ["srcMac", "??="] : ["dstMac", "??="];
+      return `f.${field} ${op} formatMac(b, ${at});`;
+    }
+    default: {
+      const target = to === To.StartMs ? "f.startMs" : to === To.EndMs ? "f.endMs" : "t.systemInitMs";
+      return `${target} = timeMs(${as}, b, ${at});`;
     }
   }
+}
 
-  private put(dest: number, as: number, b: Uint8Array, p: number, w: number, f: FlowRecord, t: DirectFacts): void {
-    switch (as) {
-      case As.Uint: {
-        const n = uintAt(b, p, w);
-        switch (dest) {
-          case To.Bytes: f.bytes = n; break;
-          case To.Packets: f.packets = n; break;
-          case To.Proto: f.proto = n; break;
-          case To.Tos: f.tos = n; break;
-          case To.TcpFlags: f.tcpFlags = n; break;
-          case To.Sport: f.sport = n; break;
-          case To.Dport: f.dport = n; break;
-          case To.SrcMask: f.srcMask = n; break;
-          case To.DstMask: f.dstMask = n; break;
-          case To.InIf: f.inIf = n; break;
-          case To.OutIf: f.outIf = n; break;
-          case To.SrcAsn: f.srcAsn = n; break;
-          case To.DstAsn: f.dstAsn = n; break;
-          case To.FlowLabel: f.flowLabel = n; break;
-          case To.IcmpTypeCode: f.icmpType = n >> 8; f.icmpCode = n & 0xff; break;
-          case To.TtlIfUnset: f.ttl ??= n; break;
-          case To.FragmentId: f.fragmentId = n; break;
-          case To.SrcVlan: f.srcVlan = n; break;
-          case To.DstVlan: f.dstVlan = n; break;
-          case To.SrcVlanIfUnset: f.srcVlan ??= n; break;
-          case To.FragmentOffset: f.fragmentOffset = n; break;
-          case To.Reason: f.reason = n as EndReason; break;
-          case To.IcmpType: f.icmpType = n; break;
-          case To.IcmpCode: f.icmpCode = n; break;
-          case To.Ttl: f.ttl = n; break;
-          case To.Etype: f.etype = n; break;
-          case To.StartSysUp: t.startSysUpMs = n; break;
-          case To.EndSysUp: t.endSysUpMs = n; break;
-          case To.StartDelta: t.startDeltaUs = n; break;
-          case To.EndDelta: t.endDeltaUs = n; break;
-          case To.SamplingInterval: t.samplingInterval = n; break;
-          case To.SamplingPacketInterval: t.samplingPacketInterval = n; break;
-          case To.SamplingPacketSpace: t.samplingPacketSpace = n; break;
-        }
-        return;
-      }
-      case As.Ipv4:
-      case As.Ipv6: {
-        const v4 = as === As.Ipv4;
-        if (dest === To.Src || dest === To.Dst) {
-          const a = v4 ? mapped4(b, p) : b.slice(p, p + 16);
-          if (dest === To.Src) f.src = a;
-          else f.dst = a;
-          f.family = v4 ? 4 : 6;
-          f.etype ??= v4 ? 0x0800 : 0x86dd;
-        } else {
-          const text = v4 ? formatIpv4(b, p) : formatIpv6(b, p);
-          if (dest === To.NextHop) f.nextHop = text;
-          else f.bgpNextHop = text;
-        }
-        return;
-      }
-      case As.Mac:
-        if (dest === To.SrcMac) f.srcMac = formatMac(b, p);
-        else if (dest === To.DstMac) f.dstMac = formatMac(b, p);
-        else if (dest === To.SrcMacIfUnset) f.srcMac ??= formatMac(b, p);
-        else f.dstMac ??= formatMac(b, p);
-        return;
-      default: {
-        const ms = timeMs(as, b, p);
-        if (dest === To.StartMs) f.startMs = ms;
-        else if (dest === To.EndMs) f.endMs = ms;
-        else t.systemInitMs = ms;
-      }
+/**
+ * The reader as one function generated from the template's operations:
+ * fixed offsets as constants, fields nothing takes only stepped over,
+ * every store a plain property write. Only numbers from the tables above
+ * and the template's lengths go into the code.
+ */
+function generate(as: Uint8Array, to: Uint8Array, widths: Uint16Array): FlowReader["read"] {
+  const lines = ["let q = p; let w = 0; let n = 0;"];
+  let k = 0; // octets from q to the next field
+  for (let i = 0; i < to.length; i++) {
+    const width = widths[i]!;
+    if (width === VARIABLE_LENGTH) {
+      // Only fields nothing takes can be variable-length (a typed element of variable length decodes as octets).
+      lines.push(`q += ${k}; w = b[q++]; if (w === 255) { w = (b[q] << 8) | b[q + 1]; q += 2; } q += w;`);
+      k = 0;
+      continue;
     }
+    if (to[i] !== To.Skip) lines.push(statement(as[i] as As, to[i] as To, `q + ${k}`, width));
+    k += width;
   }
+  lines.push("void w; void n;");
+  const make = new Function("uintAt", "mapped4", "formatIpv4", "formatIpv6", "formatMac", "timeMs", `return function readRecord(b, p, f, t) {\n${lines.join("\n")}\n};`);
+  return (make as (...fns: unknown[]) => FlowReader["read"])(uintAt, mapped4, formatIpv4, formatIpv6, formatMac, timeMs);
+}
+
+// Generated readers by template shape: exporters send the same few templates again and again (and
+// per session), and an exporter flooding new ones reuses a bounded cache.
+const MAX_SHAPES = 1024;
+const byShape = new Map<string, FlowReader["read"]>();
+
+function readerFor(as: Uint8Array, to: Uint8Array, widths: Uint16Array): FlowReader {
+  const key = `${as.join(",")}|${to.join(",")}|${widths.join(",")}`;
+  let read = byShape.get(key);
+  if (read) {
+    byShape.delete(key);
+  } else {
+    read = generate(as, to, widths);
+    if (byShape.size >= MAX_SHAPES) byShape.delete(byShape.keys().next().value as string);
+  }
+  byShape.set(key, read);
+  return { read };
 }
 
 /** A dateTime field as Unix ms, as the general way computes it from the decoded value. */
@@ -254,7 +257,7 @@ function compileReader(t: DecodedTemplate, firstElement: number): FlowReader | u
     as[i] = read;
     to[i] = e[1];
   }
-  return new CompiledReader(as, to, widths);
+  return readerFor(as, to, widths);
 }
 
 /** The 1-in-N rate a record's own sampling elements give, as samplingRateOf reads them (samplingProbability takes the general way). */
