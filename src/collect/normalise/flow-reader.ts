@@ -285,3 +285,19 @@ export function valuesOf(t: DecodedTemplate, bytes: Uint8Array, offsets: readonl
   }
   return out;
 }
+
+/** A data set's records as the normalisers take them: read straight from the bytes at `offsets` (`direct`), or as decoded `values`. */
+export interface SetRecords {
+  count: number;
+  direct: FlowReader | undefined;
+  offsets: readonly number[] | undefined;
+  values: readonly FieldValue[][];
+}
+
+export function setRecords(set: { template: DecodedTemplate; records: FieldValue[][]; recordOffsets?: number[] }, bytes: Uint8Array): SetRecords {
+  const offsets = set.recordOffsets;
+  const direct = offsets ? flowReaderFor(set.template) : undefined;
+  // Records the codec left undecoded but the direct reader cannot take: decoded here, the general way.
+  const values = offsets && !direct ? valuesOf(set.template, bytes, offsets) : set.records;
+  return { count: direct && offsets ? offsets.length - 1 : values.length, direct, offsets, values };
+}

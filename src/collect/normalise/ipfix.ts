@@ -6,7 +6,7 @@ import type { FlowRecord } from "../../flow-record/index.js";
 import type { Datagram } from "../datagram.js";
 import { icmpFromPort } from "./icmp-in-port.js";
 import { compileTemplate } from "./information-elements.js";
-import { directSamplingRate, flowReaderFor, valuesOf, type DirectFacts } from "./flow-reader.js";
+import { directSamplingRate, setRecords, type DirectFacts } from "./flow-reader.js";
 import { samplingRateOf, type ExporterState } from "./exporter-state.js";
 
 export function normaliseIpfix(m: DecodedMessage, session: string, d: Datagram, state: ExporterState, out: FlowRecord[]): void {
@@ -28,11 +28,7 @@ export function normaliseIpfix(m: DecodedMessage, session: string, d: Datagram, 
       continue;
     }
     const facts = state.get(session, domain);
-    const direct = set.recordOffsets ? flowReaderFor(set.template) : undefined;
-    const offsets = set.recordOffsets;
-    // Records the codec left undecoded but this reader cannot take: decoded here, the general way.
-    const values = offsets && !direct ? valuesOf(set.template, d.bytes, offsets) : set.records;
-    const count = direct && offsets ? offsets.length - 1 : values.length;
+    const { count, direct, offsets, values } = setRecords(set, d.bytes);
     const { setters } = compileTemplate(set.template);
     for (let r = 0; r < count; r++) {
       const f: FlowRecord = {

@@ -7,7 +7,7 @@ import { switchedTimes, switchedToUnixMs, type NetflowV9Decoded } from "../../ne
 import type { Datagram } from "../datagram.js";
 import { icmpFromPort } from "./icmp-in-port.js";
 import { compileTemplate, type RecordTimes } from "./information-elements.js";
-import { directSamplingRate, flowReaderFor, valuesOf, type DirectFacts } from "./flow-reader.js";
+import { directSamplingRate, setRecords, type DirectFacts } from "./flow-reader.js";
 import { samplingRateOf, type ExporterState } from "./exporter-state.js";
 
 export function normaliseNetflowV9(m: NetflowV9Decoded, session: string, d: Datagram, state: ExporterState, out: FlowRecord[]): void {
@@ -26,10 +26,7 @@ export function normaliseNetflowV9(m: NetflowV9Decoded, session: string, d: Data
       continue;
     }
     const facts = state.get(session, h.sourceId);
-    const offsets = set.recordOffsets;
-    const direct = offsets ? flowReaderFor(set.template) : undefined;
-    const values = offsets && !direct ? valuesOf(set.template, d.bytes, offsets) : set.records;
-    const count = direct && offsets ? offsets.length - 1 : values.length;
+    const { count, direct, offsets, values } = setRecords(set, d.bytes);
     const { setters } = compileTemplate(set.template);
     for (let r = 0; r < count; r++) {
       const f: FlowRecord = {
